@@ -1,0 +1,88 @@
+/* The engine's graph IR: values (shape, type, constant data), nodes, attributes. */
+#ifndef CUTOUT_NN_GRAPH_H
+#define CUTOUT_NN_GRAPH_H
+#include <stdint.h>
+
+#include "nn/tensor.h"
+
+typedef enum nn_attr_type {
+  NN_ATTR_FLOAT = 1,
+  NN_ATTR_INT = 2,
+  NN_ATTR_STRING = 3,
+  NN_ATTR_TENSOR = 4,
+  NN_ATTR_GRAPH = 5, /* not supported */
+  NN_ATTR_FLOATS = 6,
+  NN_ATTR_INTS = 7,
+  NN_ATTR_STRINGS = 8
+} nn_attr_type;
+
+typedef struct nn_attr {
+  char *name;
+  nn_attr_type type;
+  float f;
+  int64_t i;
+  char *s;
+  int n; /* element count of floats / ints / strings */
+  float *floats;
+  int64_t *ints;
+  char **strings;
+  nn_tensor *t;
+} nn_attr;
+
+struct nn_op;
+
+typedef struct nn_node {
+  char *name;
+  char *op_type;
+  char *domain;
+  int n_in, n_out;
+  int *in;  /* value ids; -1 marks an omitted optional input */
+  int *out; /* value ids; -1 marks an omitted optional output */
+  int n_attr;
+  nn_attr *attrs;
+  const struct nn_op *op;
+  void *params; /* op-owned: parsed attributes, cached primitives */
+} nn_node;
+
+typedef struct nn_value {
+  char *name;
+  nn_tensor t;     /* dtype and dims as known after inference; data set for constants */
+  int is_const;    /* initialiser or folded constant: t.data is valid */
+  int producer;    /* node index, or -1 for graph inputs and constants */
+  int n_uses;      /* consumers, counting a graph output as one */
+} nn_value;
+
+typedef struct nn_graph {
+  nn_value *values;
+  int n_values, cap_values;
+  nn_node *nodes;
+  int n_nodes, cap_nodes;
+  int *inputs, n_inputs;   /* value ids of the graph's runtime inputs */
+  int *outputs, n_outputs; /* value ids of the graph's outputs */
+  int64_t opset;           /* default-domain opset version */
+} nn_graph;
+
+nn_graph *nn_graph_new(void);
+void nn_graph_free(nn_graph *g);
+/* Id of the value named name, created (shape unknown) if absent; -1 on no memory. */
+int nn_graph_value(nn_graph *g, const char *name);
+int nn_graph_find(const nn_graph *g, const char *name);
+/* Appends a node (fields zeroed) and returns its index; -1 on no memory. */
+int nn_graph_add_node(nn_graph *g);
+/* Frees a node's names, links, attributes and op params (op->release). */
+void nn_node_clear(nn_node *n);
+/* Clears node i and closes the gap. */
+void nn_graph_remove_node(nn_graph *g, int i);
+/* Recounts value uses and producers after the graph changes. */
+void nn_graph_link(nn_graph *g);
+
+/* Attribute look-ups on a node. */
+const nn_attr *nn_attr_get(const nn_node *n, const char *name);
+int64_t nn_attr_int(const nn_node *n, const char *name, int64_t def);
+float nn_attr_float(const nn_node *n, const char *name, float def);
+const char *nn_attr_str(const nn_node *n, const char *name, const char *def);
+/* Pointer to the ints and their count (*count = 0, NULL when absent). */
+const int64_t *nn_attr_ints(const nn_node *n, const char *name, int *count);
+const float *nn_attr_floats(const nn_node *n, const char *name, int *count);
+
+#endif

@@ -1,0 +1,26 @@
+/* The inference engine's entry points: load an ONNX model, prepare it, run it.
+ * Nothing here knows about images. */
+#ifndef CUTOUT_NN_NN_H
+#define CUTOUT_NN_NN_H
+#include "nn/graph.h"
+#include "nn/onnx.h"
+#include "nn/tensor.h"
+
+/* Optimises a loaded graph in place: checks the order of nodes, infers shapes, folds
+ * every node whose inputs are all known (constants, Shape of known dims), drops what no
+ * output needs. Errors name the op and node. */
+int nn_prepare(nn_graph *g, nn_err *err);
+
+/* nn_onnx_load_file + nn_prepare. */
+int nn_load(const char *path, nn_graph **out, nn_err *err);
+
+/* Runs the graph. inputs[i] binds g->inputs[i]; outputs[i] receives a new tensor for
+ * g->outputs[i] (free with nn_tensor_free). */
+int nn_run(nn_graph *g, nn_tensor *const *inputs, int n_inputs, nn_tensor **outputs,
+           int n_outputs, nn_err *err);
+
+/* Worker threads for every op (OpenMP; oneDNN shares the pool). n <= 0: all cores. */
+void nn_set_threads(int n);
+int nn_get_threads(void);
+
+#endif

@@ -1,0 +1,21 @@
+/* ONNX -> IR. */
+#ifndef CUTOUT_NN_ONNX_H
+#define CUTOUT_NN_ONNX_H
+#include <stddef.h>
+
+#include "nn/graph.h"
+
+/* Parses an ONNX model into a graph: values, nodes, attributes, initialisers (fp16 widened
+ * to float, integers kept). Every node's op is looked up and prepared; an unknown op,
+ * domain, attribute value or data type fails here with a message naming op and node.
+ * The graph is not yet optimised: see nn_prepare() in nn/nn.h. */
+int nn_onnx_load_file(const char *path, nn_graph **out, nn_err *err);
+int nn_onnx_load_buffer(const void *buf, size_t len, nn_graph **out, nn_err *err);
+
+/* A serialised TensorProto (e.g. ONNX test data input_0.pb) as a tensor. */
+nn_tensor *nn_onnx_load_tensor_file(const char *path, nn_err *err);
+
+/* Reads a whole file into memory (for model and tensor files). */
+int nn_read_file(const char *path, void **buf, size_t *len, nn_err *err);
+
+#endif

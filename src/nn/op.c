@@ -1,0 +1,40 @@
+/* Helpers shared by op files. */
+#include "nn/op.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+int nn_node_fail(const nn_node *node, nn_err *err, nn_code code, const char *fmt, ...) {
+  if (!err) return code;
+  char detail[400];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  va_end(ap);
+  return nn_fail(err, code, "%s node '%s': %s", node->op_type ? node->op_type : "?",
+                 node->name && node->name[0] ? node->name : "(unnamed)", detail);
+}
+
+int nn_axis(int64_t axis, int rank) {
+  if (axis < 0) axis += rank;
+  return (axis < 0 || axis >= rank) ? -1 : (int)axis;
+}
+
+int nn_broadcast_shape(const nn_node *node, const nn_tensor *a, const nn_tensor *b,
+                       nn_tensor *out, nn_err *err) {
+  int r = a->ndim > b->ndim ? a->ndim : b->ndim;
+  int64_t dims[NN_MAX_DIMS];
+  for (int i = 0; i < r; i++) {
+    int ia = i - (r - a->ndim), ib = i - (r - b->ndim);
+    int64_t da = ia >= 0 ? a->dims[ia] : 1, db = ib >= 0 ? b->dims[ib] : 1;
+    if (da != db && da != 1 && db != 1) {
+      char sa[128], sb[128];
+      return nn_node_fail(node, err, NN_EINVAL, "shapes %s and %s do not broadcast",
+                          nn_shape_str(a, sa, sizeof sa), nn_shape_str(b, sb, sizeof sb));
+    }
+    dims[i] = da == 1 ? db : da;
+  }
+  out->ndim = r;
+  for (int i = 0; i < r; i++) out->dims[i] = dims[i];
+  return NN_OK;
+}

@@ -1,0 +1,44 @@
+/* The interface every op implements, and the registry that finds ops by name.
+ *
+ * An op file (src/nn/ops/<op>.c) defines `const nn_op nn_op_<Name>` with:
+ *   prepare  once at load: validate attributes, reject what is not supported with a
+ *            message naming the op and the attribute; may store parsed params in
+ *            node->params. NULL when there is nothing to check.
+ *   shape    output dtypes and dims from the inputs. Inputs always carry dtype and
+ *            dims; their data is NULL when not known yet (shape inference at load).
+ *            Return NN_EUNKNOWN when the output shape needs data that is NULL.
+ *            Used both at load (inference, folding) and before every run.
+ *   run      computes the outputs, whose storage is allocated from shape()'s result.
+ *   release  frees node->params. NULL when prepare stores nothing.
+ * Omitted optional inputs arrive as NULL pointers; omitted outputs likewise. */
+#ifndef CUTOUT_NN_OP_H
+#define CUTOUT_NN_OP_H
+#include "nn/graph.h"
+#include "nn/tensor.h"
+
+typedef struct nn_op {
+  const char *name;
+  int min_inputs, max_inputs;
+  int min_outputs, max_outputs;
+  int (*prepare)(nn_node *node, nn_err *err);
+  int (*shape)(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,
+               nn_err *err);
+  int (*run)(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,
+             nn_err *err);
+  void (*release)(nn_node *node);
+} nn_op;
+
+/* The op for (domain, op_type); NULL when unknown. "" and "ai.onnx" are the default domain. */
+const nn_op *nn_op_find(const char *domain, const char *op_type);
+
+/* Helpers for op files. */
+/* Fails with "<Op> node '<name>': <message>". */
+int nn_node_fail(const nn_node *node, nn_err *err, nn_code code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Normalises a possibly negative axis for rank r; -1 when out of range. */
+int nn_axis(int64_t axis, int rank);
+/* Numpy-style broadcast of a and b's dims into out (dtype untouched). */
+int nn_broadcast_shape(const nn_node *node, const nn_tensor *a, const nn_tensor *b,
+                       nn_tensor *out, nn_err *err);
+
+#endif

@@ -1,0 +1,14 @@
+/* Graph passes run by nn_prepare(), in this order. */
+#ifndef CUTOUT_NN_PASSES_H
+#define CUTOUT_NN_PASSES_H
+#include "nn/graph.h"
+
+/* Sorts nodes topologically; fails on undefined inputs or cycles. */
+int nn_pass_toposort(nn_graph *g, nn_err *err);
+/* Shape inference and constant folding in one sweep: a node whose inputs are all
+ * constants (or a Shape of known dims) is computed now and becomes a constant. */
+int nn_pass_fold(nn_graph *g, nn_err *err);
+/* Removes nodes whose outputs nothing uses, and the data of constants nothing reads. */
+int nn_pass_prune(nn_graph *g, nn_err *err);
+
+#endif
