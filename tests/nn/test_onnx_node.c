@@ -43,8 +43,8 @@ static void load_skips(void) {
     char *sp = strchr(line, ' ');
     if (!sp) continue;
     *sp = 0;
-    snprintf(skips[n_skips].name, sizeof skips[n_skips].name, "%s", line);
-    snprintf(skips[n_skips].reason, sizeof skips[n_skips].reason, "%s", sp + 1);
+    snprintf(skips[n_skips].name, sizeof skips[n_skips].name, "%.127s", line);
+    snprintf(skips[n_skips].reason, sizeof skips[n_skips].reason, "%.255s", sp + 1);
     n_skips++;
   }
   fclose(f);
@@ -115,7 +115,7 @@ static int run_case(const char *dir, char *why, size_t len) {
   nn_graph *g;
   snprintf(path, sizeof path, "%s/model.onnx", dir);
   if (nn_load(path, &g, &err)) {
-    snprintf(why, len, "load: %s", err.msg);
+    snprintf(why, len, "load: %.400s", err.msg);
     return 0;
   }
   int ok = 1, sets = 0;
@@ -128,26 +128,26 @@ static int run_case(const char *dir, char *why, size_t len) {
     nn_tensor *in[16] = {0}, *out[16] = {0}, *want[16] = {0};
     int n_in = g->n_inputs, n_out = g->n_outputs;
     for (int i = 0; i < n_in && ok; i++) {
-      snprintf(path, sizeof path, "%s/input_%d.pb", set, i);
+      snprintf(path, sizeof path, "%.1100s/input_%d.pb", set, i);
       in[i] = nn_onnx_load_tensor_file(path, &err);
       if (!in[i]) {
-        snprintf(why, len, "input %d: %s", i, err.msg);
+        snprintf(why, len, "input %d: %.400s", i, err.msg);
         ok = 0;
       }
     }
     if (ok && nn_run(g, in, n_in, out, n_out, &err)) {
-      snprintf(why, len, "run: %s", err.msg);
+      snprintf(why, len, "run: %.400s", err.msg);
       ok = 0;
     }
     for (int i = 0; i < n_out && ok; i++) {
-      snprintf(path, sizeof path, "%s/output_%d.pb", set, i);
+      snprintf(path, sizeof path, "%.1100s/output_%d.pb", set, i);
       want[i] = nn_onnx_load_tensor_file(path, &err);
       if (!want[i]) {
-        snprintf(why, len, "output %d: %s", i, err.msg);
+        snprintf(why, len, "output %d: %.400s", i, err.msg);
         ok = 0;
       } else if (!compare(out[i], want[i], why, len)) {
         char tmp[300];
-        snprintf(tmp, sizeof tmp, "output %d: %s", i, why);
+        snprintf(tmp, sizeof tmp, "output %d: %.250s", i, why);
         snprintf(why, len, "%s", tmp);
         ok = 0;
       }

@@ -1,0 +1,98 @@
+/* cutout — background removal for photos of any size.
+ *
+ *   ct_model *model;  ct_image *photo, *cut;  ct_error err;
+ *   ct_model_load("models/isnet-fp16.onnx", &model, &err);
+ *   ct_image_load("photo.jpg", &photo, &err);
+ *   ct_remove(model, photo, NULL, &cut, &err);       // RGBA, same size as the photo
+ *   ct_image_save(cut, "photo.png", &err);
+ *   ct_image_free(cut); ct_image_free(photo); ct_model_free(model);
+ *
+ * Every call that can fail returns a ct_status and, when err is not NULL, fills it with the
+ * same code and a one-line message for a person. Handles are opaque; free each with its
+ * _free function (NULL is accepted). A model may be shared by several threads only if calls
+ * on it are serialised by the caller. */
+#ifndef CUTOUT_H
+#define CUTOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CUTOUT_VERSION "0.1.0"
+
+typedef enum ct_status {
+  CT_OK = 0,
+  CT_ERR_ARGUMENT = 1,    /* a bad argument or option */
+  CT_ERR_IO = 2,          /* a file is missing, unreadable or unwritable */
+  CT_ERR_IMAGE = 3,       /* not an image, a damaged image, or too large */
+  CT_ERR_MODEL = 4,       /* not an ONNX model, or a damaged one */
+  CT_ERR_UNSUPPORTED = 5, /* a valid model using ops or types cutout does not implement */
+  CT_ERR_MEMORY = 6,      /* out of memory */
+  CT_ERR_INTERNAL = 7     /* anything else */
+} ct_status;
+
+typedef struct ct_error {
+  ct_status code;
+  char message[512];
+} ct_error;
+
+/* "ok", "argument", "io", ... */
+const char *ct_status_name(ct_status code);
+const char *ct_version(void);
+
+/* Worker threads for inference and image work; n <= 0 means one per core. */
+void ct_set_threads(int n);
+
+/* ---- Images: 8-bit, interleaved, 1 (grey), 3 (RGB) or 4 (RGBA) channels. ---- */
+typedef struct ct_img ct_image;
+
+/* Decodes any format libvips reads into sRGB RGB, with EXIF orientation applied. */
+ct_status ct_image_load(const char *path, ct_image **out, ct_error *err);
+ct_status ct_image_load_memory(const void *data, size_t size, ct_image **out, ct_error *err);
+/* Copies pixels (rows stride bytes apart) into a new image. */
+ct_status ct_image_from_pixels(const uint8_t *pixels, int width, int height, int channels,
+                               size_t stride, ct_image **out, ct_error *err);
+/* Writes PNG, WebP, JPEG or TIFF by the path's extension. The file appears complete or
+ * not at all (written under a temporary name, then renamed). */
+ct_status ct_image_save(const ct_image *im, const char *path, ct_error *err);
+int ct_image_width(const ct_image *im);
+int ct_image_height(const ct_image *im);
+int ct_image_channels(const ct_image *im);
+/* width * height * channels bytes, row after row. */
+const uint8_t *ct_image_pixels(const ct_image *im);
+void ct_image_free(ct_image *im);
+
+/* ---- Models: ONNX segmentation networks (ISNet, U-2-Net and the like). ---- */
+typedef struct ct_model ct_model;
+
+/* Loads and prepares an ONNX model whose first input is 1x3xHxW and whose first output is
+ * a 1-channel mask (a probability in [0,1]). */
+ct_status ct_model_load(const char *path, ct_model **out, ct_error *err);
+void ct_model_free(ct_model *model);
+/* The network's input size (1024x1024 for ISNet). */
+void ct_model_input_size(const ct_model *model, int *width, int *height);
+
+/* ---- Removing the background. ---- */
+typedef struct ct_remove_options {
+  int mask_only; /* 1: the result is the alpha mask alone (1 channel) */
+} ct_remove_options;
+
+void ct_remove_options_init(ct_remove_options *opts);
+
+/* Global pass: the photo at the network's resolution, the mask upscaled to the photo's
+ * size. *mask is a 1-channel image, 255 = foreground. */
+ct_status ct_predict_mask(ct_model *model, const ct_image *photo, ct_image **mask,
+                          ct_error *err);
+
+/* The whole job: an RGBA image of the photo's size whose alpha is the mask
+ * (or the mask alone, with opts->mask_only). opts may be NULL for the defaults. */
+ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_options *opts,
+                    ct_image **out, ct_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

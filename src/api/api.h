@@ -1,0 +1,15 @@
+/* Shared by the library's API files: error reporting and code mapping. */
+#ifndef CUTOUT_API_H
+#define CUTOUT_API_H
+#include "cutout.h"
+#include "nn/error.h"
+
+/* Fills err (when not NULL) and returns code. */
+ct_status ct_fail(ct_error *err, ct_status code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Maps an engine error (codes and message) into err. */
+ct_status ct_from_nn(ct_error *err, const nn_err *e);
+/* Maps an image module code and message into err. */
+ct_status ct_from_img(ct_error *err, int img_code, const char *msg);
+
+#endif

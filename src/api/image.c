@@ -1,0 +1,49 @@
+/* The public image calls, over the image module. */
+#include <string.h>
+
+#include "api/api.h"
+#include "image/image.h"
+
+ct_status ct_image_load(const char *path, ct_image **out, ct_error *err) {
+  char msg[512];
+  if (!path || !out) return ct_fail(err, CT_ERR_ARGUMENT, "no path or result given");
+  *out = NULL;
+  int rc = img_load_rgb(path, out, msg, sizeof msg);
+  return rc ? ct_from_img(err, rc, msg) : CT_OK;
+}
+
+ct_status ct_image_load_memory(const void *data, size_t size, ct_image **out, ct_error *err) {
+  char msg[512];
+  if (!data || !out) return ct_fail(err, CT_ERR_ARGUMENT, "no data or result given");
+  *out = NULL;
+  int rc = img_load_mem_rgb(data, size, out, msg, sizeof msg);
+  return rc ? ct_from_img(err, rc, msg) : CT_OK;
+}
+
+ct_status ct_image_from_pixels(const uint8_t *pixels, int width, int height, int channels,
+                               size_t stride, ct_image **out, ct_error *err) {
+  if (!pixels || !out || width <= 0 || height <= 0 ||
+      (channels != 1 && channels != 3 && channels != 4) ||
+      stride < (size_t)width * (size_t)channels)
+    return ct_fail(err, CT_ERR_ARGUMENT, "bad image geometry %dx%d, %d channels, stride %zu",
+                   width, height, channels, stride);
+  ct_img *im = img_new(width, height, channels);
+  if (!im) return ct_fail(err, CT_ERR_MEMORY, "out of memory for a %dx%d image", width, height);
+  size_t row = (size_t)width * (size_t)channels;
+  for (int y = 0; y < height; y++) memcpy(im->data + y * row, pixels + y * stride, row);
+  *out = im;
+  return CT_OK;
+}
+
+ct_status ct_image_save(const ct_image *im, const char *path, ct_error *err) {
+  char msg[512];
+  if (!im || !path) return ct_fail(err, CT_ERR_ARGUMENT, "no image or path given");
+  int rc = img_save(im, path, msg, sizeof msg);
+  return rc ? ct_from_img(err, rc, msg) : CT_OK;
+}
+
+int ct_image_width(const ct_image *im) { return im ? im->width : 0; }
+int ct_image_height(const ct_image *im) { return im ? im->height : 0; }
+int ct_image_channels(const ct_image *im) { return im ? im->channels : 0; }
+const uint8_t *ct_image_pixels(const ct_image *im) { return im ? im->data : NULL; }
+void ct_image_free(ct_image *im) { img_free(im); }

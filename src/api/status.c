@@ -1,0 +1,63 @@
+/* Status codes, error messages, version, threads. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "api/api.h"
+#include "image/image.h"
+#include "nn/nn.h"
+
+const char *ct_version(void) { return CUTOUT_VERSION; }
+
+const char *ct_status_name(ct_status code) {
+  switch (code) {
+    case CT_OK: return "ok";
+    case CT_ERR_ARGUMENT: return "argument";
+    case CT_ERR_IO: return "io";
+    case CT_ERR_IMAGE: return "image";
+    case CT_ERR_MODEL: return "model";
+    case CT_ERR_UNSUPPORTED: return "unsupported";
+    case CT_ERR_MEMORY: return "memory";
+    default: return "internal";
+  }
+}
+
+void ct_set_threads(int n) { nn_set_threads(n); }
+
+ct_status ct_fail(ct_error *err, ct_status code, const char *fmt, ...) {
+  if (err) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    err->code = code;
+  }
+  return code;
+}
+
+ct_status ct_from_nn(ct_error *err, const nn_err *e) {
+  ct_status code;
+  switch (e->code) {
+    case NN_OK: return CT_OK;
+    case NN_EUNSUPPORTED: code = CT_ERR_UNSUPPORTED; break;
+    case NN_ENOMEM: code = CT_ERR_MEMORY; break;
+    case NN_EIO: code = CT_ERR_IO; break;
+    case NN_EFORMAT: case NN_EINVAL: code = CT_ERR_MODEL; break;
+    default: code = CT_ERR_INTERNAL; break;
+  }
+  return ct_fail(err, code, "%s", e->msg);
+}
+
+ct_status ct_from_img(ct_error *err, int img_code, const char *msg) {
+  ct_status code;
+  switch (img_code) {
+    case IMG_OK: return CT_OK;
+    case IMG_EARG: code = CT_ERR_ARGUMENT; break;
+    case IMG_EIO: code = CT_ERR_IO; break;
+    case IMG_ENOMEM: code = CT_ERR_MEMORY; break;
+    case IMG_EFORMAT: case IMG_ECORRUPT: case IMG_ETOOBIG: case IMG_EENCODE:
+      code = CT_ERR_IMAGE;
+      break;
+    default: code = CT_ERR_INTERNAL; break;
+  }
+  return ct_fail(err, code, "%s", msg);
+}

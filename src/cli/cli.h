@@ -1,0 +1,20 @@
+/* The cutout command line: subcommands and shared helpers. */
+#ifndef CUTOUT_CLI_H
+#define CUTOUT_CLI_H
+#include "cutout.h"
+
+int cmd_remove(int argc, char **argv);
+
+/* Prints "cutout: <message>" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The model to use when --model is not given: $CUTOUT_MODEL, ./models/isnet-fp16.onnx, or
+ * models/isnet-fp16.onnx beside the program's folder. Writes into buf; 0 when found. */
+int cli_default_model(char *buf, size_t len);
+/* 1 when a and b name the same existing file. */
+int cli_same_file(const char *a, const char *b);
+/* Parses a positive integer option value; -1 when invalid. */
+int cli_parse_int(const char *s);
+/* Seconds since an arbitrary start. */
+double cli_now(void);
+
+#endif

@@ -1,0 +1,92 @@
+/* cutout remove IN [-o OUT]  /  cutout i IN OUT */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void default_output(const char *in, char *buf, size_t len) {
+  const char *slash = strrchr(in, '/');
+  const char *dot = strrchr(in, '.');
+  size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - in) : strlen(in);
+  snprintf(buf, len, "%.*s.cutout.png", (int)stem, in);
+}
+
+int cmd_remove(int argc, char **argv) {
+  const char *in = NULL, *out = NULL, *model_path = NULL;
+  int mask = 0, quiet = 0, threads = 0, positional = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    int has_next = i + 1 < argc;
+    if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_next) {
+      out = argv[++i];
+    } else if ((!strcmp(a, "-m") || !strcmp(a, "--model")) && has_next) {
+      model_path = argv[++i];
+    } else if ((!strcmp(a, "-t") || !strcmp(a, "--threads")) && has_next) {
+      threads = cli_parse_int(argv[++i]);
+      if (threads < 0) {
+        cli_error("--threads needs a positive number, not '%s'", argv[i]);
+        return 2;
+      }
+    } else if (!strcmp(a, "--mask")) {
+      mask = 1;
+    } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+      quiet = 1;
+    } else if (a[0] == '-' && a[1]) {
+      cli_error("unknown or incomplete option '%s' (try 'cutout help')", a);
+      return 2;
+    } else if (positional == 0) {
+      in = a;
+      positional++;
+    } else if (positional == 1 && !out) {
+      out = a;
+      positional++;
+    } else {
+      cli_error("unexpected argument '%s'", a);
+      return 2;
+    }
+  }
+  if (!in) {
+    cli_error("no input photo given (usage: cutout remove IN [-o OUT])");
+    return 2;
+  }
+  char out_buf[4096], model_buf[4096];
+  if (!out) {
+    default_output(in, out_buf, sizeof out_buf);
+    out = out_buf;
+  }
+  if (!strcmp(in, out) || cli_same_file(in, out)) {
+    cli_error("the output '%s' is the input photo; choose another output name", out);
+    return 2;
+  }
+  if (!model_path) {
+    if (cli_default_model(model_buf, sizeof model_buf) != 0) {
+      cli_error("no model found at %s: run scripts/fetch-models.sh or pass --model PATH",
+                model_buf);
+      return 1;
+    }
+    model_path = model_buf;
+  }
+  ct_set_threads(threads);
+  ct_error err = {0};
+  double t0 = cli_now();
+  ct_image *photo = NULL, *result = NULL;
+  ct_model *model = NULL;
+  int rc = 1;
+  if (ct_image_load(in, &photo, &err) || ct_model_load(model_path, &model, &err)) goto done;
+  ct_remove_options opts;
+  ct_remove_options_init(&opts);
+  opts.mask_only = mask;
+  if (ct_remove(model, photo, &opts, &result, &err) || ct_image_save(result, out, &err))
+    goto done;
+  rc = 0;
+  if (!quiet)
+    printf("%s -> %s (%dx%d, %.2f s)\n", in, out, ct_image_width(result),
+           ct_image_height(result), cli_now() - t0);
+done:
+  if (rc) cli_error("%s", err.message);
+  ct_image_free(result);
+  ct_image_free(photo);
+  ct_model_free(model);
+  return rc;
+}

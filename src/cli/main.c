@@ -1,0 +1,43 @@
+/* cutout: remove the background from photos. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "cutout %s - remove the background from photos of any size\n"
+          "\n"
+          "usage:\n"
+          "  cutout remove IN [-o OUT] [options]   cut out the subject of photo IN\n"
+          "  cutout i IN OUT [options]             the same (rembg-style short form)\n"
+          "  cutout version                        print the version\n"
+          "  cutout help                           this text\n"
+          "\n"
+          "remove options:\n"
+          "  -o, --output OUT   output file (.png, .webp, .tif; default IN's name + .cutout.png)\n"
+          "  -m, --model PATH   ONNX model (default models/isnet-fp16.onnx, or $CUTOUT_MODEL)\n"
+          "      --mask         write the alpha mask alone (greyscale)\n"
+          "  -t, --threads N    worker threads (default: all cores)\n"
+          "  -q, --quiet        print nothing but errors\n",
+          ct_version());
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return 2;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "remove") || !strcmp(cmd, "i")) return cmd_remove(argc - 1, argv + 1);
+  if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+    printf("cutout %s\n", ct_version());
+    return 0;
+  }
+  if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+    usage(stdout);
+    return 0;
+  }
+  cli_error("unknown command '%s' (try 'cutout help')", cmd);
+  return 2;
+}

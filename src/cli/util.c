@@ -1,0 +1,68 @@
+/* Helpers shared by the subcommands. */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+void cli_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("cutout: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+}
+
+static int exists(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int cli_default_model(char *buf, size_t len) {
+  const char *env = getenv("CUTOUT_MODEL");
+  if (env && env[0]) {
+    snprintf(buf, len, "%s", env);
+    return 0;
+  }
+  snprintf(buf, len, "models/isnet-fp16.onnx");
+  if (exists(buf)) return 0;
+  char exe[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (slash) {
+      *slash = 0;
+      snprintf(buf, len, "%s/../models/isnet-fp16.onnx", exe);
+      if (exists(buf)) return 0;
+    }
+  }
+  snprintf(buf, len, "models/isnet-fp16.onnx");
+  return -1;
+}
+
+int cli_same_file(const char *a, const char *b) {
+  struct stat sa, sb;
+  if (stat(a, &sa) != 0 || stat(b, &sb) != 0) return 0;
+  return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+int cli_parse_int(const char *s) {
+  if (!s || !*s) return -1;
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (*end || v <= 0 || v > 4096) return -1;
+  return (int)v;
+}
+
+double cli_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}

@@ -1,0 +1,115 @@
+/* Image allocation, libvips start-up, the pixel limit and error messages. */
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image/image_internal.h"
+
+static pthread_mutex_t init_lock = PTHREAD_MUTEX_INITIALIZER;
+static int init_state; /* 0: not started, 1: running, -1: failed */
+static char init_msg[256];
+static _Atomic uint64_t max_pixels = IMG_DEFAULT_MAX_PIXELS;
+
+int img_fail(char *err, size_t errlen, int code, const char *fmt, ...) {
+  if (err && errlen > 0) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+  }
+  return code;
+}
+
+void img_vips_error(char *buf, size_t buflen) {
+  char *text = vips_error_buffer_copy();
+  size_t n = 0;
+  if (buflen == 0) {
+    g_free(text);
+    return;
+  }
+  for (const char *p = text ? text : ""; *p && n + 1 < buflen; p++) {
+    if (*p == '\n') {
+      if (p[1] == '\0') break;
+      if (n + 3 >= buflen) break;
+      buf[n++] = ';';
+      buf[n++] = ' ';
+    } else {
+      buf[n++] = *p;
+    }
+  }
+  buf[n] = '\0';
+  if (n == 0) snprintf(buf, buflen, "unknown libvips error");
+  g_free(text);
+}
+
+/* libvips also prints its warnings (e.g. "error in tile 0 x 152" before a decode fails) on
+ * stderr; what matters reaches the caller as the error message, so they are dropped. */
+static void drop_log(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer data) {
+  (void)domain, (void)level, (void)msg, (void)data;
+}
+
+int img_init(const char *argv0, char *err, size_t errlen) {
+  pthread_mutex_lock(&init_lock);
+  if (init_state == 0) {
+    if (VIPS_INIT(argv0 ? argv0 : "cutout") != 0) {
+      char why[200];
+      img_vips_error(why, sizeof why);
+      snprintf(init_msg, sizeof init_msg, "cannot start libvips: %s", why);
+      init_state = -1;
+    } else {
+      /* Every pipeline here is built once and thrown away. libvips' operation cache would
+       * only hold memory, and it would hand back a stale image when a file or a reused
+       * buffer changes between two loads. */
+      vips_cache_set_max(0);
+      g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, drop_log, NULL);
+      init_state = 1;
+    }
+  }
+  int state = init_state;
+  pthread_mutex_unlock(&init_lock);
+  if (state < 0) return img_fail(err, errlen, IMG_EINIT, "%s", init_msg);
+  return IMG_OK;
+}
+
+int img_ensure_init(char *err, size_t errlen) { return img_init(NULL, err, errlen); }
+
+ct_img *img_new(int w, int h, int channels) {
+  if (w <= 0 || h <= 0 || !(channels == 1 || channels == 3 || channels == 4)) return NULL;
+  if ((size_t)w > SIZE_MAX / (size_t)h / (size_t)channels) return NULL;
+  ct_img *im = malloc(sizeof *im);
+  if (!im) return NULL;
+  im->data = calloc((size_t)w * (size_t)h, (size_t)channels);
+  if (!im->data) {
+    free(im);
+    return NULL;
+  }
+  im->width = w;
+  im->height = h;
+  im->channels = channels;
+  return im;
+}
+
+void img_free(ct_img *im) {
+  if (!im) return;
+  free(im->data);
+  free(im);
+}
+
+void img_set_max_pixels(uint64_t n) { atomic_store(&max_pixels, n); }
+
+uint64_t img_get_max_pixels(void) { return atomic_load(&max_pixels); }
+
+VipsImage *img_to_vips(const ct_img *im) {
+  size_t size = (size_t)im->width * im->height * im->channels;
+  VipsImage *raw = vips_image_new_from_memory(im->data, size, im->width, im->height,
+                                              im->channels, VIPS_FORMAT_UCHAR);
+  if (!raw) return NULL;
+  VipsImage *tagged = NULL;
+  VipsInterpretation type = im->channels >= 3 ? VIPS_INTERPRETATION_sRGB : VIPS_INTERPRETATION_B_W;
+  int rc = vips_copy(raw, &tagged, "interpretation", type, NULL);
+  g_object_unref(raw);
+  return rc ? NULL : tagged;
+}

@@ -1,0 +1,27 @@
+/* Helpers shared by the image module's files (not part of its interface). */
+#ifndef CUTOUT_IMAGE_INTERNAL_H
+#define CUTOUT_IMAGE_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <vips/vips.h>
+
+#include "image/image.h"
+
+/* Starts libvips with argv0 "cutout" if nobody did yet. */
+int img_ensure_init(char *err, size_t errlen);
+
+/* Writes a formatted one-line message into err and returns code. */
+int img_fail(char *err, size_t errlen, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Takes libvips' pending error text as one line (newlines joined with "; ") into buf and
+ * clears it. Writes "unknown libvips error" when there is none. */
+void img_vips_error(char *buf, size_t buflen);
+
+/* A libvips view of an image's pixels (not copied: im must outlive it), tagged sRGB for 3 or 4
+ * channels and B_W for 1. NULL with the libvips error pending on failure. */
+VipsImage *img_to_vips(const ct_img *im);
+
+#endif

@@ -1,0 +1,175 @@
+/* Decoding: any format libvips reads, to upright 8-bit sRGB without alpha. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "image/image_internal.h"
+
+/* Replaces *cur by next (dropping the reference on the old one). */
+static void step(VipsImage **cur, VipsImage *next) {
+  g_object_unref(*cur);
+  *cur = next;
+}
+
+/* Any colourspace, depth and band count to 3-band 8-bit sRGB. Takes over the reference on
+ * in; on failure returns -1 with the libvips error pending. */
+static int to_srgb8(VipsImage *in, VipsImage **out) {
+  VipsImage *cur = in, *t = NULL;
+  *out = NULL;
+  if (vips_icc_present() && vips_image_get_typeof(cur, VIPS_META_ICC_NAME)) {
+    if (vips_icc_transform(cur, &t, "srgb", "embedded", TRUE, "depth", 8, NULL) == 0)
+      step(&cur, t);
+    else
+      vips_error_clear(); /* a broken profile: fall back to the colourspace below */
+  }
+  VipsInterpretation type = vips_image_guess_interpretation(cur);
+  if (type != VIPS_INTERPRETATION_sRGB) {
+    if (vips_colourspace(cur, &t, VIPS_INTERPRETATION_sRGB, NULL) == 0)
+      step(&cur, t);
+    else
+      vips_error_clear(); /* no known route (e.g. plain multiband): treat the bands as RGB */
+  }
+  if (cur->BandFmt != VIPS_FORMAT_UCHAR) {
+    /* 16-bit samples keep their top byte; other formats are clamped to 0..255. */
+    gboolean shift = cur->BandFmt == VIPS_FORMAT_USHORT;
+    if (vips_cast(cur, &t, VIPS_FORMAT_UCHAR, "shift", shift, NULL)) goto fail;
+    step(&cur, t);
+  }
+  if (cur->Bands > 3) {
+    if (vips_extract_band(cur, &t, 0, "n", 3, NULL)) goto fail;
+    step(&cur, t);
+  } else if (cur->Bands < 3) {
+    VipsImage *grey = NULL;
+    if (cur->Bands == 2) { /* grey + alpha */
+      if (vips_extract_band(cur, &grey, 0, NULL)) goto fail;
+      step(&cur, grey);
+    }
+    VipsImage *three[3] = {cur, cur, cur};
+    if (vips_bandjoin(three, &t, 3, NULL)) goto fail;
+    step(&cur, t);
+  }
+  if (vips_copy(cur, &t, "interpretation", VIPS_INTERPRETATION_sRGB, NULL)) goto fail;
+  step(&cur, t);
+  *out = cur;
+  return 0;
+fail:
+  g_object_unref(cur);
+  return -1;
+}
+
+/* vips_sink_disc callback: copies finished strips (top to bottom) into the ct_img. */
+static int copy_strip(VipsRegion *region, VipsRect *area, void *a) {
+  ct_img *im = a;
+  size_t row = (size_t)im->width * im->channels;
+  size_t span = (size_t)area->width * im->channels;
+  for (int y = 0; y < area->height; y++) {
+    uint8_t *dst = im->data + (size_t)(area->top + y) * row + (size_t)area->left * im->channels;
+    memcpy(dst, VIPS_REGION_ADDR(region, area->left, area->top + y), span);
+  }
+  return 0;
+}
+
+/* Checks the limit from the header, then converts and decodes. Takes over the reference on
+ * in; name says what is being read, for messages. */
+static int decode(VipsImage *in, const char *name, ct_img **out, char *err, size_t errlen) {
+  char why[300];
+  uint64_t pixels = (uint64_t)in->Xsize * (uint64_t)in->Ysize;
+  uint64_t limit = img_get_max_pixels();
+  if (limit && pixels > limit) {
+    int w = in->Xsize, h = in->Ysize;
+    g_object_unref(in);
+    return img_fail(err, errlen, IMG_ETOOBIG,
+                    "%s is %dx%d (%.1f megapixels), over the limit of %.1f megapixels", name,
+                    w, h, pixels / 1e6, limit / 1e6);
+  }
+  int orientation = vips_image_get_orientation(in);
+  VipsImage *rgb = NULL;
+  if (to_srgb8(in, &rgb)) {
+    img_vips_error(why, sizeof why);
+    return img_fail(err, errlen, IMG_EFORMAT, "cannot convert %s to sRGB: %s", name, why);
+  }
+  VipsImage *src = rgb;
+  if (orientation > 1 && orientation <= 8) {
+    /* Rotation needs random access: decode once (sequentially) to memory, then turn. */
+    VipsImage *mem = vips_image_copy_memory(rgb), *rot = NULL;
+    g_object_unref(rgb);
+    if (!mem) goto corrupt;
+    int rc = vips_autorot(mem, &rot, NULL);
+    g_object_unref(mem);
+    if (rc) goto corrupt;
+    src = rot;
+  }
+  ct_img *im = img_new(src->Xsize, src->Ysize, 3);
+  if (!im) {
+    int w = src->Xsize, h = src->Ysize;
+    g_object_unref(src);
+    return img_fail(err, errlen, IMG_ENOMEM, "out of memory for %s (%dx%d)", name, w, h);
+  }
+  int rc = vips_sink_disc(src, copy_strip, im);
+  g_object_unref(src);
+  if (rc) {
+    img_free(im);
+    goto corrupt;
+  }
+  *out = im;
+  return IMG_OK;
+corrupt:
+  img_vips_error(why, sizeof why);
+  return img_fail(err, errlen, IMG_ECORRUPT, "%s is damaged or truncated: %s", name, why);
+}
+
+int img_load_rgb(const char *path, ct_img **out, char *err, size_t errlen) {
+  char name[300], why[300];
+  if (!out) return img_fail(err, errlen, IMG_EARG, "img_load_rgb: no output pointer");
+  *out = NULL;
+  if (!path || !*path) return img_fail(err, errlen, IMG_EARG, "no image path given");
+  int rc = img_ensure_init(err, errlen);
+  if (rc) return rc;
+  snprintf(name, sizeof name, "'%s'", path);
+
+  struct stat st;
+  if (stat(path, &st) != 0)
+    return img_fail(err, errlen, IMG_EIO, "cannot open %s: %s", name, strerror(errno));
+  if (S_ISDIR(st.st_mode))
+    return img_fail(err, errlen, IMG_EIO, "cannot open %s: it is a folder, not an image", name);
+  FILE *f = fopen(path, "rb");
+  if (!f) return img_fail(err, errlen, IMG_EIO, "cannot open %s: %s", name, strerror(errno));
+  fclose(f);
+  if (st.st_size == 0)
+    return img_fail(err, errlen, IMG_EFORMAT, "%s is empty, not an image", name);
+  if (!vips_foreign_find_load(path)) {
+    vips_error_clear();
+    return img_fail(err, errlen, IMG_EFORMAT, "%s is not an image in a format libvips can read",
+                    name);
+  }
+  VipsImage *in = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                           VIPS_FAIL_ON_ERROR, NULL);
+  if (!in) {
+    img_vips_error(why, sizeof why);
+    return img_fail(err, errlen, IMG_ECORRUPT, "%s is damaged or truncated: %s", name, why);
+  }
+  return decode(in, name, out, err, errlen);
+}
+
+int img_load_mem_rgb(const void *buf, size_t len, ct_img **out, char *err, size_t errlen) {
+  char why[300];
+  const char *name = "the image data";
+  if (!out) return img_fail(err, errlen, IMG_EARG, "img_load_mem_rgb: no output pointer");
+  *out = NULL;
+  if (!buf || len == 0) return img_fail(err, errlen, IMG_EFORMAT, "the image data is empty");
+  int rc = img_ensure_init(err, errlen);
+  if (rc) return rc;
+  if (!vips_foreign_find_load_buffer(buf, len)) {
+    vips_error_clear();
+    return img_fail(err, errlen, IMG_EFORMAT,
+                    "the data is not an image in a format libvips can read");
+  }
+  VipsImage *in = vips_image_new_from_buffer(buf, len, "", "access", VIPS_ACCESS_SEQUENTIAL,
+                                             "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+  if (!in) {
+    img_vips_error(why, sizeof why);
+    return img_fail(err, errlen, IMG_ECORRUPT, "%s is damaged or truncated: %s", name, why);
+  }
+  return decode(in, name, out, err, errlen);
+}

@@ -1,0 +1,109 @@
+/* Resampling: photo to network input, network mask back to photo size. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "image/image_internal.h"
+
+int img_resize_to_planar(const ct_img *rgb, int w, int h, float *out, const float mean[3],
+                         const float scale[3]) {
+  if (!rgb || !rgb->data || rgb->width <= 0 || rgb->height <= 0 || rgb->channels < 3 || w <= 0 ||
+      h <= 0 || !out || !mean || !scale)
+    return IMG_EARG;
+  int rc = img_ensure_init(NULL, 0);
+  if (rc) return rc;
+  VipsImage *cur = img_to_vips(rgb), *t = NULL;
+  if (!cur) goto fail;
+  if (rgb->channels > 3) {
+    if (vips_extract_band(cur, &t, 0, "n", 3, NULL)) goto fail;
+    g_object_unref(cur);
+    cur = t;
+  }
+  if (w != rgb->width || h != rgb->height) {
+    /* The linear kernel is widened by the reduction factor when shrinking, so it averages
+     * every source pixel under the output pixel (no aliasing); each axis has its own scale. */
+    double hs = (double)w / rgb->width, vs = (double)h / rgb->height;
+    if (vips_resize(cur, &t, hs, "vscale", vs, "kernel", VIPS_KERNEL_LINEAR, NULL)) goto fail;
+    g_object_unref(cur);
+    cur = t;
+    if (cur->Xsize != w || cur->Ysize != h) { /* rounding in the scale: trim or extend */
+      if (vips_embed(cur, &t, 0, 0, w, h, "extend", VIPS_EXTEND_COPY, NULL)) goto fail;
+      g_object_unref(cur);
+      cur = t;
+    }
+  }
+  size_t size = 0;
+  uint8_t *px = vips_image_write_to_memory(cur, &size);
+  g_object_unref(cur);
+  cur = NULL;
+  if (!px || size != (size_t)w * h * 3) {
+    g_free(px);
+    goto fail;
+  }
+  size_t plane = (size_t)w * h;
+  for (int c = 0; c < 3; c++) {
+    float lut[256];
+    for (int v = 0; v < 256; v++) lut[v] = (v / 255.0f - mean[c]) * scale[c];
+    float *dst = out + c * plane;
+#pragma omp parallel for schedule(static) if (plane > 65536)
+    for (size_t i = 0; i < plane; i++) dst[i] = lut[px[3 * i + c]];
+  }
+  g_free(px);
+  return IMG_OK;
+fail:
+  if (cur) g_object_unref(cur);
+  vips_error_clear();
+  return IMG_EENCODE;
+}
+
+/* Source position and weight for each output column (or row), half-pixel centres. */
+typedef struct {
+  int i0, i1;
+  float f; /* weight of i1 */
+} tap;
+
+static tap *make_taps(int n_out, int n_in) {
+  tap *t = malloc(sizeof *t * (size_t)n_out);
+  if (!t) return NULL;
+  double ratio = (double)n_in / n_out;
+  for (int o = 0; o < n_out; o++) {
+    double s = (o + 0.5) * ratio - 0.5;
+    if (s < 0) s = 0;
+    if (s > n_in - 1) s = n_in - 1;
+    int i0 = (int)s;
+    t[o].i0 = i0;
+    t[o].i1 = i0 + 1 < n_in ? i0 + 1 : i0;
+    t[o].f = (float)(s - i0);
+  }
+  return t;
+}
+
+static uint8_t to_byte(float v) {
+  if (!(v > 0.0f)) return 0; /* also NaN */
+  if (v >= 1.0f) return 255;
+  return (uint8_t)(v * 255.0f + 0.5f);
+}
+
+int img_upscale_mask(const float *mask, int mw, int mh, int w, int h, uint8_t *out) {
+  if (!mask || !out || mw <= 0 || mh <= 0 || w <= 0 || h <= 0) return IMG_EARG;
+  tap *tx = make_taps(w, mw), *ty = make_taps(h, mh);
+  if (!tx || !ty) {
+    free(tx);
+    free(ty);
+    return IMG_ENOMEM;
+  }
+#pragma omp parallel for schedule(static)
+  for (int y = 0; y < h; y++) {
+    const float *r0 = mask + (size_t)ty[y].i0 * mw, *r1 = mask + (size_t)ty[y].i1 * mw;
+    float fy = ty[y].f;
+    uint8_t *dst = out + (size_t)y * w;
+    for (int x = 0; x < w; x++) {
+      const tap t = tx[x];
+      float top = r0[t.i0] + (r0[t.i1] - r0[t.i0]) * t.f;
+      float bot = r1[t.i0] + (r1[t.i1] - r1[t.i0]) * t.f;
+      dst[x] = to_byte(top + (bot - top) * fy);
+    }
+  }
+  free(tx);
+  free(ty);
+  return IMG_OK;
+}

@@ -1,0 +1,82 @@
+/* Concat: joins tensors of one dtype along an axis; all other dims must match. */
+#include <stdint.h>
+#include <string.h>
+
+#include "nn/op.h"
+
+static int concat_prepare(nn_node *node, nn_err *err) {
+  const nn_attr *a = nn_attr_get(node, "axis");
+  if (!a || a->type != NN_ATTR_INT)
+    return nn_node_fail(node, err, NN_EINVAL, "attribute 'axis' is missing");
+  return NN_OK;
+}
+
+static int concat_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out,
+                        int n_out, nn_err *err) {
+  (void)n_out;
+  const nn_tensor *x = in[0];
+  out[0]->dtype = x->dtype;
+  out[0]->ndim = -1;
+  if (!nn_dtype_supported(x->dtype))
+    return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported",
+                        nn_dtype_name(x->dtype));
+  for (int i = 0; i < n_in; i++) {
+    if (!in[i]) return nn_node_fail(node, err, NN_EINVAL, "input %d is missing", i);
+    if (in[i]->dtype != x->dtype)
+      return nn_node_fail(node, err, NN_EINVAL, "input %d has type %s, input 0 %s", i,
+                          nn_dtype_name(in[i]->dtype), nn_dtype_name(x->dtype));
+  }
+  for (int i = 0; i < n_in; i++)
+    if (in[i]->ndim < 0) return NN_EUNKNOWN;
+  int r = x->ndim;
+  int64_t axis_v = nn_attr_int(node, "axis", 0);
+  int axis = nn_axis(axis_v, r);
+  if (axis < 0)
+    return nn_node_fail(node, err, NN_EINVAL, "axis %lld is out of range for rank %d",
+                        (long long)axis_v, r);
+  int64_t dims[NN_MAX_DIMS];
+  memcpy(dims, x->dims, sizeof dims);
+  dims[axis] = 0;
+  for (int i = 0; i < n_in; i++) {
+    const nn_tensor *t = in[i];
+    int ok = t->ndim == r;
+    for (int d = 0; ok && d < r; d++) ok = d == axis || t->dims[d] == x->dims[d];
+    if (!ok) {
+      char a[128], b[128];
+      return nn_node_fail(node, err, NN_EINVAL, "input %d (%s) does not fit input 0 (%s)", i,
+                          nn_shape_str(t, a, sizeof a), nn_shape_str(x, b, sizeof b));
+    }
+    dims[axis] += t->dims[axis];
+  }
+  nn_set_shape(out[0], x->dtype, r, dims);
+  return NN_OK;
+}
+
+static int concat_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out,
+                      int n_out, nn_err *err) {
+  (void)n_out;
+  (void)err;
+  nn_tensor *o = out[0];
+  int r = o->ndim;
+  int axis = nn_axis(nn_attr_int(node, "axis", 0), r);
+  size_t esz = nn_dtype_size(o->dtype);
+  int64_t outer = 1, inner = 1;
+  for (int d = 0; d < axis; d++) outer *= o->dims[d];
+  for (int d = axis + 1; d < r; d++) inner *= o->dims[d];
+  size_t out_row = (size_t)(o->dims[axis] * inner) * esz;
+  if (out_row == 0 || outer == 0) return NN_OK;
+  size_t at = 0; /* byte offset of input i's block within an output row */
+  for (int i = 0; i < n_in; i++) {
+    size_t row = (size_t)(in[i]->dims[axis] * inner) * esz;
+    if (row == 0) continue;
+    const char *src = in[i]->data;
+    char *dst = (char *)o->data + at;
+#pragma omp parallel for schedule(static) if ((size_t)outer * row > 262144 && outer > 1)
+    for (int64_t k = 0; k < outer; k++) memcpy(dst + k * out_row, src + k * row, row);
+    at += row;
+  }
+  return NN_OK;
+}
+
+const nn_op nn_op_Concat = {"Concat", 1, 2147483647, 1, 1, concat_prepare, concat_shape,
+                            concat_run, NULL};

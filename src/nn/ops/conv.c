@@ -1,0 +1,53 @@
+/* Conv: N-D (1-D to 3-D) convolution with groups, dilations, padding and optional bias,
+ * computed by oneDNN in f32 (f16 tensors are stored as float and computed the same way). */
+#include "nn/op.h"
+#include "nn/ops/conv_common.h"
+
+static int conv_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,
+                      nn_err *err) {
+  (void)n_out;
+  const nn_tensor *x = in[0], *w = in[1], *b = n_in > 2 ? in[2] : NULL;
+  if (x->dtype != NN_F32 && x->dtype != NN_F16)
+    return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported (float, float16)",
+                        nn_dtype_name(x->dtype));
+  if (w->dtype != x->dtype)
+    return nn_node_fail(node, err, NN_EINVAL, "weights type %s differs from input type %s",
+                        nn_dtype_name(w->dtype), nn_dtype_name(x->dtype));
+  nn_conv_geom g;
+  int64_t dims[NN_MAX_DIMS];
+  int rc = nn_conv_geometry(node, x, w, &g, dims, err);
+  if (rc) return rc;
+  if (b) {
+    if (b->dtype != x->dtype)
+      return nn_node_fail(node, err, NN_EINVAL, "bias type %s differs from input type %s",
+                          nn_dtype_name(b->dtype), nn_dtype_name(x->dtype));
+    if (b->ndim >= 0 && (b->ndim != 1 || (b->dims[0] >= 0 && g.m >= 0 && b->dims[0] != g.m)))
+      return nn_node_fail(node, err, NN_EINVAL, "bias must be 1-D with %lld values",
+                          (long long)g.m);
+  }
+  nn_set_shape(out[0], x->dtype, x->ndim, dims);
+  return NN_OK;
+}
+
+static int conv_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,
+                    nn_err *err) {
+  (void)n_out;
+  const nn_tensor *x = in[0], *w = in[1], *b = n_in > 2 ? in[2] : NULL;
+  nn_conv_geom g;
+  int64_t dims[NN_MAX_DIMS];
+  int rc = nn_conv_geometry(node, x, w, &g, dims, err);
+  if (rc) return rc == NN_EUNKNOWN ? nn_node_fail(node, err, NN_EINVAL, "shapes not known") : rc;
+  return nn_conv_f32(node, &g, x->data, w->data, b ? b->data : NULL, out[0]->data, err);
+}
+
+const nn_op nn_op_Conv = {
+    .name = "Conv",
+    .min_inputs = 2,
+    .max_inputs = 3,
+    .min_outputs = 1,
+    .max_outputs = 1,
+    .prepare = nn_conv_prepare,
+    .shape = conv_shape,
+    .run = conv_run,
+    .release = nn_conv_release,
+};

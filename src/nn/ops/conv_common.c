@@ -1,0 +1,229 @@
+/* Shared parts of Conv and ConvInteger: attributes, geometry and the cached oneDNN
+ * f32 convolution primitive. */
+#include "nn/ops/conv_common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn/dnnl_ctx.h"
+#include "nn/op.h"
+
+/* The values a primitive depends on, in a fixed order (see geom_key). */
+#define KEY_LEN (7 + 6 * NN_WIN_MAX_SP)
+
+typedef struct nn_conv_prim {
+  int64_t key[KEY_LEN];
+  dnnl_primitive_t prim;
+  dnnl_memory_desc_t src_md, wei_md, bias_md, dst_md;
+} nn_conv_prim;
+
+static void prim_free(nn_conv_prim *p) {
+  if (!p) return;
+  if (p->prim) dnnl_primitive_destroy(p->prim);
+  free(p);
+}
+
+int nn_conv_prepare(nn_node *node, nn_err *err) {
+  nn_conv_params *p = calloc(1, sizeof *p);
+  if (!p) return nn_node_fail(node, err, NN_ENOMEM, "out of memory");
+  int rc = nn_win_parse(node, 0, &p->win, err);
+  if (rc) {
+    free(p);
+    return rc;
+  }
+  p->group = nn_attr_int(node, "group", 1);
+  if (p->group < 1) {
+    free(p);
+    return nn_node_fail(node, err, NN_EINVAL, "attribute 'group' must be >= 1, not %lld",
+                        (long long)nn_attr_int(node, "group", 1));
+  }
+  if (pthread_mutex_init(&p->lock, NULL)) {
+    free(p);
+    return nn_node_fail(node, err, NN_ENOMEM, "cannot create a mutex");
+  }
+  node->params = p;
+  return NN_OK;
+}
+
+void nn_conv_release(nn_node *node) {
+  nn_conv_params *p = node->params;
+  if (!p) return;
+  prim_free(p->prim);
+  pthread_mutex_destroy(&p->lock);
+  free(p);
+  node->params = NULL;
+}
+
+int nn_conv_geometry(const nn_node *node, const nn_tensor *x, const nn_tensor *w,
+                     nn_conv_geom *g, int64_t *out_dims, nn_err *err) {
+  const nn_conv_params *p = node->params;
+  if (x->ndim < 0 || w->ndim < 0) return NN_EUNKNOWN;
+  if (x->ndim < 3)
+    return nn_node_fail(node, err, NN_EINVAL, "input X has rank %d; expected N x C x spatial",
+                        x->ndim);
+  if (w->ndim != x->ndim)
+    return nn_node_fail(node, err, NN_EINVAL, "weights W have rank %d but X has rank %d",
+                        w->ndim, x->ndim);
+  int nsp = x->ndim - 2;
+  memset(g, 0, sizeof *g);
+  g->n = x->dims[0];
+  g->c = x->dims[1];
+  g->m = w->dims[0];
+  g->group = p->group;
+  if (g->m >= 0 && g->m % p->group)
+    return nn_node_fail(node, err, NN_EINVAL, "%lld output channels do not split into %lld groups",
+                        (long long)g->m, (long long)p->group);
+  if (g->c >= 0 && w->dims[1] >= 0 && g->c != w->dims[1] * p->group)
+    return nn_node_fail(node, err, NN_EINVAL,
+                        "X has %lld channels but W expects %lld x %lld groups", (long long)g->c,
+                        (long long)w->dims[1], (long long)p->group);
+  const int64_t *kernel = w->dims + 2;
+  for (int i = 0; i < nsp && p->win.n_kernel == nsp; i++)
+    if (kernel[i] >= 0 && kernel[i] != p->win.kernel[i])
+      return nn_node_fail(node, err, NN_EINVAL,
+                          "attribute 'kernel_shape' does not match the weights' spatial dims");
+  int64_t k[NN_WIN_MAX_SP];
+  for (int i = 0; i < nsp && i < NN_WIN_MAX_SP; i++) {
+    k[i] = kernel[i] >= 0 ? kernel[i] : (p->win.n_kernel == nsp ? p->win.kernel[i] : -1);
+    if (k[i] < 0) return NN_EUNKNOWN;
+  }
+  int rc = nn_win_geometry(node, &p->win, nsp, x->dims + 2, k, &g->win, err);
+  if (rc) return rc;
+  out_dims[0] = g->n;
+  out_dims[1] = g->m;
+  for (int i = 0; i < nsp; i++) out_dims[2 + i] = g->win.out[i];
+  return NN_OK;
+}
+
+static void geom_key(const nn_conv_geom *g, int has_bias, int64_t *key) {
+  int j = 0;
+  key[j++] = g->n;
+  key[j++] = g->c;
+  key[j++] = g->m;
+  key[j++] = g->group;
+  key[j++] = has_bias;
+  key[j++] = g->win.nsp;
+  key[j++] = 0;
+  for (int i = 0; i < NN_WIN_MAX_SP; i++) {
+    key[j++] = g->win.in[i];
+    key[j++] = g->win.kernel[i];
+    key[j++] = g->win.stride[i];
+    key[j++] = g->win.dilation[i];
+    key[j++] = g->win.pad_l[i];
+    key[j++] = g->win.pad_r[i];
+  }
+}
+
+static const dnnl_format_tag_t data_tags[] = {dnnl_ncw, dnnl_nchw, dnnl_ncdhw};
+static const dnnl_format_tag_t wei_tags[] = {dnnl_oiw, dnnl_oihw, dnnl_oidhw};
+static const dnnl_format_tag_t gwei_tags[] = {dnnl_goiw, dnnl_goihw, dnnl_goidhw};
+
+#define DNNL_TRY(call, what)                                                                \
+  do {                                                                                     \
+    dnnl_status_t st_ = (call);                                                            \
+    if (st_ != dnnl_success) {                                                             \
+      rc = nn_node_fail(node, err, nn_dnnl_code(st_), "oneDNN %s failed: %s", what,        \
+                        nn_dnnl_status_str(st_));                                          \
+      goto done;                                                                           \
+    }                                                                                      \
+  } while (0)
+
+/* Creates the primitive for geometry g. */
+static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
+                       nn_conv_prim **out, nn_err *err) {
+  dnnl_engine_t engine;
+  int rc = nn_dnnl_ctx(&engine, NULL, err);
+  if (rc) return rc;
+  nn_conv_prim *p = calloc(1, sizeof *p);
+  if (!p) return nn_node_fail(node, err, NN_ENOMEM, "out of memory");
+  dnnl_primitive_desc_t pd = NULL;
+  int nsp = g->win.nsp;
+  dnnl_dims_t sd, wd, bd, dd, strides, dil, pl, pr;
+  sd[0] = dd[0] = g->n;
+  sd[1] = g->c;
+  dd[1] = g->m;
+  int wn = 0;
+  if (g->group > 1) wd[wn++] = g->group;
+  wd[wn++] = g->m / g->group;
+  wd[wn++] = g->c / g->group;
+  bd[0] = g->m;
+  for (int i = 0; i < nsp; i++) {
+    sd[2 + i] = g->win.in[i];
+    dd[2 + i] = g->win.out[i];
+    wd[wn++] = g->win.kernel[i];
+    strides[i] = g->win.stride[i];
+    dil[i] = g->win.dilation[i] - 1; /* oneDNN counts the skipped elements */
+    pl[i] = g->win.pad_l[i];
+    pr[i] = g->win.pad_r[i];
+  }
+  dnnl_convolution_desc_t cd;
+  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->src_md, nsp + 2, sd, dnnl_f32, data_tags[nsp - 1]),
+           "source memory descriptor");
+  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->dst_md, nsp + 2, dd, dnnl_f32, data_tags[nsp - 1]),
+           "destination memory descriptor");
+  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->wei_md, wn, wd, dnnl_f32,
+                                        g->group > 1 ? gwei_tags[nsp - 1] : wei_tags[nsp - 1]),
+           "weights memory descriptor");
+  if (has_bias)
+    DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->bias_md, 1, bd, dnnl_f32, dnnl_a),
+             "bias memory descriptor");
+  DNNL_TRY(dnnl_dilated_convolution_forward_desc_init(
+               &cd, dnnl_forward_inference, dnnl_convolution_direct, &p->src_md, &p->wei_md,
+               has_bias ? &p->bias_md : NULL, &p->dst_md, strides, dil, pl, pr),
+           "convolution descriptor");
+  DNNL_TRY(dnnl_primitive_desc_create(&pd, &cd, NULL, engine, NULL),
+           "convolution primitive descriptor");
+  DNNL_TRY(dnnl_primitive_create(&p->prim, pd), "convolution primitive");
+  geom_key(g, has_bias, p->key);
+  *out = p;
+  p = NULL;
+done:
+  if (pd) dnnl_primitive_desc_destroy(pd);
+  prim_free(p);
+  return rc;
+}
+
+static int prim_run(const nn_node *node, const nn_conv_prim *p, const float *x, const float *w,
+                    const float *b, float *y, nn_err *err) {
+  dnnl_engine_t engine;
+  dnnl_stream_t stream;
+  int rc = nn_dnnl_ctx(&engine, &stream, err);
+  if (rc) return rc;
+  dnnl_memory_t mem[4] = {NULL, NULL, NULL, NULL};
+  dnnl_exec_arg_t args[4];
+  int nargs = b ? 4 : 3;
+  DNNL_TRY(dnnl_memory_create(&mem[0], &p->src_md, engine, (void *)x), "source memory");
+  DNNL_TRY(dnnl_memory_create(&mem[1], &p->wei_md, engine, (void *)w), "weights memory");
+  DNNL_TRY(dnnl_memory_create(&mem[2], &p->dst_md, engine, y), "destination memory");
+  if (b) DNNL_TRY(dnnl_memory_create(&mem[3], &p->bias_md, engine, (void *)b), "bias memory");
+  args[0] = (dnnl_exec_arg_t){DNNL_ARG_SRC, mem[0]};
+  args[1] = (dnnl_exec_arg_t){DNNL_ARG_WEIGHTS, mem[1]};
+  args[2] = (dnnl_exec_arg_t){DNNL_ARG_DST, mem[2]};
+  args[3] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, mem[3]};
+  DNNL_TRY(dnnl_primitive_execute(p->prim, stream, nargs, args), "convolution");
+  DNNL_TRY(dnnl_stream_wait(stream), "stream wait");
+done:
+  for (int i = 0; i < 4; i++)
+    if (mem[i]) dnnl_memory_destroy(mem[i]);
+  return rc;
+}
+
+int nn_conv_f32(const nn_node *node, const nn_conv_geom *g, const float *x, const float *w,
+                const float *b, float *y, nn_err *err) {
+  nn_conv_params *p = node->params;
+  if (g->n == 0 || g->m == 0) return NN_OK;
+  for (int i = 0; i < g->win.nsp; i++)
+    if (g->win.out[i] == 0) return NN_OK;
+  int64_t key[KEY_LEN];
+  geom_key(g, b != NULL, key);
+  pthread_mutex_lock(&p->lock);
+  int rc = NN_OK;
+  if (!p->prim || memcmp(p->prim->key, key, sizeof key)) {
+    prim_free(p->prim);
+    p->prim = NULL;
+    rc = prim_create(node, g, b != NULL, &p->prim, err);
+  }
+  if (!rc) rc = prim_run(node, p->prim, x, w, b, y, err);
+  pthread_mutex_unlock(&p->lock);
+  return rc;
+}

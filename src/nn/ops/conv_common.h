@@ -1,0 +1,44 @@
+/* What Conv and ConvInteger share: attribute parsing, shape checks, and the f32 oneDNN
+ * convolution whose primitive is created once per input shape and cached on the node. */
+#ifndef CUTOUT_NN_OPS_CONV_COMMON_H
+#define CUTOUT_NN_OPS_CONV_COMMON_H
+#include <pthread.h>
+#include <stdint.h>
+
+#include "nn/graph.h"
+#include "nn/ops/window.h"
+#include "nn/tensor.h"
+
+struct nn_conv_prim;
+
+/* node->params of a Conv or ConvInteger node. */
+typedef struct nn_conv_params {
+  nn_win_attrs win;
+  int64_t group;
+  pthread_mutex_t lock;      /* serialises runs of the node: they share prim */
+  struct nn_conv_prim *prim; /* cached oneDNN primitive, NULL until the first run */
+} nn_conv_params;
+
+/* The full geometry of one convolution. */
+typedef struct nn_conv_geom {
+  int64_t n, c, m, group; /* batch, input channels, output channels, groups */
+  nn_win win;
+} nn_conv_geom;
+
+/* prepare / release for both ops: parse the attributes into node->params. */
+int nn_conv_prepare(nn_node *node, nn_err *err);
+void nn_conv_release(nn_node *node);
+
+/* Checks x (N x C x spatial) against w (M x C/group x kernel) and the attributes, fills g
+ * and the output dims (N x M x out spatial, rank of x) into out_dims.
+ * NN_EUNKNOWN when the rank of x or w is not known. */
+int nn_conv_geometry(const nn_node *node, const nn_tensor *x, const nn_tensor *w,
+                     nn_conv_geom *g, int64_t *out_dims, nn_err *err);
+
+/* y = conv(x, w) (+ b when b is not NULL) on f32 data in plain layouts
+ * (x: N C spatial, w: M C/group kernel, y: N M out). Uses the node's cached primitive,
+ * recreating it when the geometry changed. */
+int nn_conv_f32(const nn_node *node, const nn_conv_geom *g, const float *x, const float *w,
+                const float *b, float *y, nn_err *err);
+
+#endif

@@ -1,0 +1,33 @@
+/* Identity: copies its tensor input. */
+#include <string.h>
+
+#include "nn/op.h"
+
+static int identity_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out,
+                          int n_out, nn_err *err) {
+  (void)n_in;
+  (void)n_out;
+  if (!nn_dtype_supported(in[0]->dtype))
+    return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported",
+                        nn_dtype_name(in[0]->dtype));
+  out[0]->dtype = in[0]->dtype;
+  if (in[0]->ndim < 0) {
+    out[0]->ndim = -1;
+    return NN_EUNKNOWN;
+  }
+  nn_set_shape(out[0], in[0]->dtype, in[0]->ndim, in[0]->dims);
+  return NN_OK;
+}
+
+static int identity_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out,
+                        int n_out, nn_err *err) {
+  (void)node;
+  (void)n_in;
+  (void)n_out;
+  (void)err;
+  size_t bytes = nn_nbytes(out[0]);
+  if (bytes && out[0]->data != in[0]->data) memcpy(out[0]->data, in[0]->data, bytes);
+  return NN_OK;
+}
+
+const nn_op nn_op_Identity = {"Identity", 1, 1, 1, 1, NULL, identity_shape, identity_run, NULL};

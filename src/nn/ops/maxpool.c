@@ -1,0 +1,204 @@
+/* MaxPool: 1-D to 3-D max pooling with strides, pads, dilations, ceil_mode and auto_pad, for
+ * float, double, uint8 and int8 data, with the optional Indices output (flattened positions
+ * in X, row-major or column-major per storage_order). Padding never wins: windows are
+ * clipped to the input. NaN inputs are ignored unless a window holds nothing else. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "nn/op.h"
+#include "nn/ops/window.h"
+
+typedef struct maxpool_params {
+  nn_win_attrs win;
+  int storage_order;
+} maxpool_params;
+
+static int mp_prepare(nn_node *node, nn_err *err) {
+  maxpool_params *p = calloc(1, sizeof *p);
+  if (!p) return nn_node_fail(node, err, NN_ENOMEM, "out of memory");
+  int rc = nn_win_parse(node, 1, &p->win, err);
+  if (!rc && !p->win.n_kernel)
+    rc = nn_node_fail(node, err, NN_EINVAL, "attribute 'kernel_shape' is required");
+  int64_t so = nn_attr_int(node, "storage_order", 0);
+  if (!rc && so != 0 && so != 1)
+    rc = nn_node_fail(node, err, NN_EINVAL, "attribute 'storage_order' must be 0 or 1, not %lld",
+                      (long long)so);
+  if (rc) {
+    free(p);
+    return rc;
+  }
+  p->storage_order = (int)so;
+  node->params = p;
+  return NN_OK;
+}
+
+static void mp_release(nn_node *node) {
+  free(node->params);
+  node->params = NULL;
+}
+
+static int mp_geometry(const nn_node *node, const nn_tensor *x, nn_win *w, nn_err *err) {
+  const maxpool_params *p = node->params;
+  if (x->ndim < 0) return NN_EUNKNOWN;
+  if (x->ndim - 2 != p->win.n_kernel)
+    return nn_node_fail(node, err, NN_EINVAL,
+                        "input has rank %d but 'kernel_shape' has %d values (rank - 2 expected)",
+                        x->ndim, p->win.n_kernel);
+  return nn_win_geometry(node, &p->win, x->ndim - 2, x->dims + 2, p->win.kernel, w, err);
+}
+
+static int mp_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,
+                    nn_err *err) {
+  (void)n_in;
+  const nn_tensor *x = in[0];
+  switch (x->dtype) {
+    case NN_F32: case NN_F16: case NN_F64: case NN_U8: case NN_I8: break;
+    default:
+      return nn_node_fail(node, err, NN_EUNSUPPORTED,
+                          "input type %s is not supported (float, double, uint8, int8)",
+                          nn_dtype_name(x->dtype));
+  }
+  nn_win w;
+  int rc = mp_geometry(node, x, &w, err);
+  if (rc) return rc;
+  int64_t dims[NN_MAX_DIMS];
+  dims[0] = x->dims[0];
+  dims[1] = x->dims[1];
+  for (int i = 0; i < w.nsp; i++) dims[2 + i] = w.out[i];
+  nn_set_shape(out[0], x->dtype, x->ndim, dims);
+  if (n_out > 1 && out[1]) nn_set_shape(out[1], NN_I64, x->ndim, dims);
+  return NN_OK;
+}
+
+/* The kernel taps [lo, hi) of one axis that land inside [0, n) from window start s. */
+static inline void tap_range(int64_t s, int64_t k, int64_t d, int64_t n, int64_t *lo,
+                             int64_t *hi) {
+  int64_t a = s < 0 ? (-s + d - 1) / d : 0;
+  int64_t b = n - s > 0 ? (n - s + d - 1) / d : 0;
+  *lo = a;
+  *hi = b < k ? b : k;
+}
+
+/* Generic 3-D kernel for one element type. Indices (when idx is not NULL) are the
+ * flattened position in X: row-major, or column-major over the spatial axes when col.
+ * A window's first tap is taken even when it equals LOWEST, so that every index is valid. */
+#define MAXPOOL_3D(NAME, T, LOWEST, IS_NAN)                                                        \
+  static void NAME(const T *x, T *y, int64_t *idx, int64_t nc, const nn_win *w, int col) {   \
+    const int64_t D = w->in[0], H = w->in[1], W = w->in[2];                                  \
+    const int64_t OD = w->out[0], OH = w->out[1], OW = w->out[2];                            \
+    const int64_t isz = D * H * W, osz = OD * OH * OW;                                       \
+    _Pragma("omp parallel for schedule(static)") for (int64_t c = 0; c < nc; c++) {          \
+      const T *xi = x + c * isz;                                                             \
+      int64_t o = c * osz;                                                                   \
+      for (int64_t oz = 0; oz < OD; oz++) {                                                  \
+        int64_t z0 = oz * w->stride[0] - w->pad_l[0], za, zb;                                \
+        tap_range(z0, w->kernel[0], w->dilation[0], D, &za, &zb);                            \
+        for (int64_t oy = 0; oy < OH; oy++) {                                                \
+          int64_t y0 = oy * w->stride[1] - w->pad_l[1], ya, yb;                              \
+          tap_range(y0, w->kernel[1], w->dilation[1], H, &ya, &yb);                          \
+          for (int64_t ox = 0; ox < OW; ox++, o++) {                                         \
+            int64_t x0 = ox * w->stride[2] - w->pad_l[2], xa, xb;                            \
+            tap_range(x0, w->kernel[2], w->dilation[2], W, &xa, &xb);                        \
+            T best = LOWEST;                                                                 \
+            int64_t bz = -1, by = 0, bx = 0;                                                 \
+            for (int64_t a = za; a < zb; a++) {                                              \
+              int64_t iz = z0 + a * w->dilation[0];                                          \
+              for (int64_t b = ya; b < yb; b++) {                                            \
+                int64_t iy = y0 + b * w->dilation[1];                                        \
+                const T *row = xi + (iz * H + iy) * W;                                       \
+                for (int64_t e = xa; e < xb; e++) {                                          \
+                  int64_t ix = x0 + e * w->dilation[2];                                      \
+                  if (row[ix] > best || (bz < 0 && !IS_NAN(row[ix])))                        \
+                    best = row[ix], bz = iz, by = iy, bx = ix;                               \
+                }                                                                            \
+              }                                                                              \
+            }                                                                                \
+            y[o] = best;                                                                     \
+            if (!idx) continue;                                                              \
+            if (bz < 0) { /* empty or all-NaN window: the first tap inside X */              \
+              bz = z0 + za * w->dilation[0], by = y0 + ya * w->dilation[1];                  \
+              bx = x0 + xa * w->dilation[2];                                                 \
+            }                                                                                \
+            idx[o] = c * isz + (col ? bz + D * (by + H * bx) : (bz * H + by) * W + bx);      \
+          }                                                                                  \
+        }                                                                                    \
+      }                                                                                      \
+    }                                                                                        \
+  }
+
+#define NEVER_NAN(v) 0
+MAXPOOL_3D(maxpool_f32, float, -INFINITY, isnan)
+MAXPOOL_3D(maxpool_f64, double, -INFINITY, isnan)
+MAXPOOL_3D(maxpool_u8, uint8_t, 0, NEVER_NAN)
+MAXPOOL_3D(maxpool_i8, int8_t, -128, NEVER_NAN)
+
+/* 2-D float without indices: the model's hot case. */
+static void maxpool_f32_2d(const float *x, float *y, int64_t nc, const nn_win *w) {
+  const int64_t H = w->in[1], W = w->in[2], OH = w->out[1], OW = w->out[2];
+  const int64_t kh = w->kernel[1], kw = w->kernel[2], sh = w->stride[1], sw = w->stride[2];
+  const int64_t dh = w->dilation[1], dw = w->dilation[2], ph = w->pad_l[1], pw = w->pad_l[2];
+#pragma omp parallel for collapse(2) schedule(static)
+  for (int64_t c = 0; c < nc; c++) {
+    for (int64_t oy = 0; oy < OH; oy++) {
+      const float *xi = x + c * H * W;
+      float *yr = y + (c * OH + oy) * OW;
+      int64_t y0 = oy * sh - ph, ya, yb;
+      tap_range(y0, kh, dh, H, &ya, &yb);
+      for (int64_t ox = 0; ox < OW; ox++) {
+        int64_t x0 = ox * sw - pw, xa, xb;
+        tap_range(x0, kw, dw, W, &xa, &xb);
+        float best = -INFINITY;
+        for (int64_t b = ya; b < yb; b++) {
+          const float *row = xi + (y0 + b * dh) * W + x0;
+          for (int64_t e = xa; e < xb; e++) {
+            float v = row[e * dw];
+            best = v > best ? v : best;
+          }
+        }
+        yr[ox] = best;
+      }
+    }
+  }
+}
+
+static int mp_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,
+                  nn_err *err) {
+  (void)n_in;
+  const maxpool_params *p = node->params;
+  const nn_tensor *x = in[0];
+  nn_win w, w3;
+  int rc = mp_geometry(node, x, &w, err);
+  if (rc) return rc == NN_EUNKNOWN ? nn_node_fail(node, err, NN_EINVAL, "shape not known") : rc;
+  nn_win_to_3d(&w, &w3);
+  int64_t nc = x->dims[0] * x->dims[1];
+  int64_t *idx = n_out > 1 && out[1] ? out[1]->data : NULL;
+  int col = p->storage_order == 1;
+  switch (x->dtype) {
+    case NN_F32:
+    case NN_F16:
+      if (!idx && w.nsp == 2)
+        maxpool_f32_2d(x->data, out[0]->data, nc, &w3);
+      else
+        maxpool_f32(x->data, out[0]->data, idx, nc, &w3, col);
+      break;
+    case NN_F64: maxpool_f64(x->data, out[0]->data, idx, nc, &w3, col); break;
+    case NN_U8: maxpool_u8(x->data, out[0]->data, idx, nc, &w3, col); break;
+    case NN_I8: maxpool_i8(x->data, out[0]->data, idx, nc, &w3, col); break;
+    default:
+      return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported",
+                          nn_dtype_name(x->dtype));
+  }
+  return NN_OK;
+}
+
+const nn_op nn_op_MaxPool = {
+    .name = "MaxPool",
+    .min_inputs = 1,
+    .max_inputs = 1,
+    .min_outputs = 1,
+    .max_outputs = 2,
+    .prepare = mp_prepare,
+    .shape = mp_shape,
+    .run = mp_run,
+    .release = mp_release,
+};

@@ -1,0 +1,64 @@
+/* The interpolation shared by Resize and Upsample: nearest, N-D linear and cubic
+ * resampling with ONNX's coordinate transformations and rounding rules. */
+#ifndef CUTOUT_NN_OPS_RESIZE_CORE_H
+#define CUTOUT_NN_OPS_RESIZE_CORE_H
+#include <stdint.h>
+
+#include "nn/tensor.h"
+
+typedef enum nn_resize_mode {
+  NN_RESIZE_NEAREST,
+  NN_RESIZE_LINEAR, /* along every resized axis: bilinear, trilinear... */
+  NN_RESIZE_CUBIC
+} nn_resize_mode;
+
+/* How an output coordinate maps back onto the input axis. */
+typedef enum nn_resize_coord {
+  NN_RESIZE_HALF_PIXEL,
+  NN_RESIZE_PYTORCH_HALF_PIXEL,
+  NN_RESIZE_ALIGN_CORNERS,
+  NN_RESIZE_ASYMMETRIC,
+  NN_RESIZE_TF_HALF_PIXEL_FOR_NN,
+  NN_RESIZE_TF_CROP_AND_RESIZE
+} nn_resize_coord;
+
+/* How nearest mode turns a fractional input coordinate into an index. */
+typedef enum nn_resize_round {
+  NN_RESIZE_ROUND_PREFER_FLOOR,
+  NN_RESIZE_ROUND_PREFER_CEIL,
+  NN_RESIZE_FLOOR,
+  NN_RESIZE_CEIL,
+  NN_RESIZE_SIMPLE /* Resize-10: floor on an axis that grows, ceil on one that shrinks */
+} nn_resize_round;
+
+typedef struct nn_resize_attrs {
+  nn_resize_mode mode;
+  nn_resize_coord coord;
+  nn_resize_round nearest;
+  double cubic_a;        /* cubic_coeff_a, -0.75 by default */
+  int exclude_outside;   /* weights of taps outside the input are dropped, the rest rescaled */
+  double extrapolation;  /* tf_crop_and_resize: value of outputs that map outside the input */
+} nn_resize_attrs;
+
+/* The enum value named by an attribute string; -1 when the name is unknown. */
+int nn_resize_mode_from_str(const char *s);
+int nn_resize_coord_from_str(const char *s);
+int nn_resize_round_from_str(const char *s);
+
+/* Length of an axis of length in scaled by scale: floor(in * scale), the product taken in
+ * single precision as onnxruntime does (so 10 * 0.7f gives 7). */
+int64_t nn_resize_out_len(int64_t in, double scale);
+
+/* Whether elements of type t can be resized in mode m (nearest: any stored type;
+ * linear and cubic: floating-point types). */
+int nn_resize_supports(nn_resize_mode m, nn_dtype t);
+
+/* Resizes x into y, whose dtype, dims and storage are set (same dtype and rank as x).
+ * scales: the factor of every axis when the node gave scales; NULL when it gave sizes,
+ * the factor is then y's length over x's. roi: 2 * rank values (all starts, then all ends,
+ * as fractions of the input) used by tf_crop_and_resize; NULL means the whole input.
+ * Returns NN_OK, or NN_ENOMEM. */
+int nn_resize(const nn_resize_attrs *a, const nn_tensor *x, const double *scales,
+              const double *roi, nn_tensor *y);
+
+#endif

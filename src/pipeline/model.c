@@ -1,0 +1,99 @@
+/* Loading a segmentation network and running it on a photo. */
+#include "pipeline/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "image/image.h"
+
+#define DEFAULT_SIZE 1024
+
+ct_status ct_model_load(const char *path, ct_model **out, ct_error *err) {
+  if (!path || !out) return ct_fail(err, CT_ERR_ARGUMENT, "no model path or result given");
+  *out = NULL;
+  nn_err e = {0};
+  nn_graph *g;
+  if (nn_load(path, &g, &e)) return ct_from_nn(err, &e);
+  if (g->n_inputs < 1 || g->n_outputs < 1) {
+    nn_graph_free(g);
+    return ct_fail(err, CT_ERR_MODEL, "%s: the model needs an image input and a mask output",
+                   path);
+  }
+  const nn_tensor *in = &g->values[g->inputs[0]].t;
+  if (in->ndim != 4 || (in->dims[1] != 3 && in->dims[1] >= 0) ||
+      !nn_dtype_is_float(in->dtype)) {
+    char s[128];
+    nn_graph_free(g);
+    return ct_fail(err, CT_ERR_MODEL,
+                   "%s: the first input must be a float image of shape 1x3xHxW, not %s %s", path,
+                   nn_dtype_name(in->dtype), nn_shape_str(in, s, sizeof s));
+  }
+  ct_model *m = calloc(1, sizeof *m);
+  if (!m) {
+    nn_graph_free(g);
+    return ct_fail(err, CT_ERR_MEMORY, "out of memory");
+  }
+  m->graph = g;
+  m->height = in->dims[2] > 0 ? (int)in->dims[2] : DEFAULT_SIZE;
+  m->width = in->dims[3] > 0 ? (int)in->dims[3] : DEFAULT_SIZE;
+  for (int c = 0; c < 3; c++) { /* ISNet's normalisation: x/255 - 0.5, std 1 */
+    m->mean[c] = 0.5f;
+    m->scale[c] = 1.0f;
+  }
+  *out = m;
+  return CT_OK;
+}
+
+void ct_model_free(ct_model *m) {
+  if (!m) return;
+  nn_graph_free(m->graph);
+  free(m);
+}
+
+void ct_model_input_size(const ct_model *m, int *width, int *height) {
+  if (width) *width = m ? m->width : 0;
+  if (height) *height = m ? m->height : 0;
+}
+
+ct_status ct_model_infer(ct_model *m, const ct_image *photo, float **mask, ct_error *err) {
+  *mask = NULL;
+  int64_t dims[4] = {1, 3, m->height, m->width};
+  nn_err e = {0};
+  nn_tensor *x = nn_tensor_new(NN_F32, 4, dims, &e);
+  if (!x) return ct_from_nn(err, &e);
+  if (img_resize_to_planar(photo, m->width, m->height, x->data, m->mean, m->scale)) {
+    nn_tensor_free(x);
+    return ct_fail(err, CT_ERR_IMAGE, "cannot resize the photo to %dx%d", m->width, m->height);
+  }
+  nn_tensor **outs = calloc((size_t)m->graph->n_outputs, sizeof *outs);
+  if (!outs) {
+    nn_tensor_free(x);
+    return ct_fail(err, CT_ERR_MEMORY, "out of memory");
+  }
+  int rc = nn_run(m->graph, &x, 1, outs, m->graph->n_outputs, &e);
+  nn_tensor_free(x);
+  ct_status st = CT_OK;
+  if (rc) {
+    st = ct_from_nn(err, &e);
+  } else {
+    nn_tensor *y = outs[0];
+    int64_t hw = (int64_t)m->width * m->height;
+    if (!nn_dtype_is_float(y->dtype) || nn_numel(y) != hw || y->dtype == NN_F64) {
+      char s[128];
+      st = ct_fail(err, CT_ERR_MODEL, "the model's first output is %s %s, not a %dx%d mask",
+                   nn_dtype_name(y->dtype), nn_shape_str(y, s, sizeof s), m->width, m->height);
+    } else {
+      *mask = malloc((size_t)hw * sizeof(float));
+      if (!*mask) {
+        st = ct_fail(err, CT_ERR_MEMORY, "out of memory");
+      } else {
+        const float *p = y->data;
+        for (int64_t i = 0; i < hw; i++) (*mask)[i] = p[i] < 0 ? 0 : p[i] > 1 ? 1 : p[i];
+      }
+    }
+  }
+  for (int i = 0; i < m->graph->n_outputs; i++) nn_tensor_free(outs[i]);
+  free(outs);
+  return st;
+}

@@ -1,0 +1,17 @@
+/* A segmentation network as the pipeline sees it. */
+#ifndef CUTOUT_PIPELINE_MODEL_H
+#define CUTOUT_PIPELINE_MODEL_H
+#include "cutout.h"
+#include "nn/nn.h"
+
+struct ct_model {
+  nn_graph *graph;
+  int width, height;     /* network input size */
+  float mean[3], scale[3]; /* input = (pixel/255 - mean) * scale */
+};
+
+/* Runs the network on a photo resized to the input size; *mask (width*height floats in
+ * [0,1], malloc'd) is the first output. */
+ct_status ct_model_infer(ct_model *m, const ct_image *photo, float **mask, ct_error *err);
+
+#endif
