@@ -1,6 +1,8 @@
 /* ISNet forward pass: cutout's engine against onnxruntime, measured in the same run.
  *
- *   bench_engine [--model PATH] [--rounds R] [--runs N] [--threads T]
+ *   bench_engine [--model PATH] [--rounds R] [--runs N] [--threads T] [--profile]
+ *
+ * --profile prints, for cutout's last round, a table of where the time goes by op type.
  *
  * Each round starts one process per runtime (cutout first, then onnxruntime through
  * tests/tools/ort_run.js), each loading the model, making one untimed warm-up pass and N
@@ -37,7 +39,7 @@ static double median(double *v, int n) {
 }
 
 /* The child: load, warm up, time N passes, print "times_ms ... peak_rss_bytes". */
-static int worker(const char *model, const char *input, int runs, int threads) {
+static int worker(const char *model, const char *input, int runs, int threads, int profile) {
   nn_set_threads(threads);
   nn_graph *g;
   nn_err err = {0};
@@ -45,6 +47,7 @@ static int worker(const char *model, const char *input, int runs, int threads) {
     fprintf(stderr, "bench: %s\n", err.msg);
     return 1;
   }
+  if (profile && nn_profile_enable(g, &err)) return 1;
   int64_t dims[4] = {1, 3, 1024, 1024};
   const nn_tensor *declared = &g->values[g->inputs[0]].t;
   if (declared->ndim == 4 && declared->dims[2] > 0) dims[2] = declared->dims[2];
@@ -65,12 +68,14 @@ static int worker(const char *model, const char *input, int runs, int threads) {
       return 1;
     }
     double ms = (now() - t0) * 1e3;
+    if (r == 0 && profile) nn_profile_enable(g, &err); /* leave the warm-up pass out */
     if (r > 0) printf(" %.1f", ms);
     for (int i = 0; i < g->n_outputs; i++) nn_tensor_free(out[i]);
   }
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   printf("\npeak_rss_bytes %lld\n", (long long)ru.ru_maxrss * 1024);
+  if (profile) nn_profile_report(g, stderr);
   nn_tensor_free(x);
   nn_graph_free(g);
   return 0;
@@ -118,16 +123,18 @@ int main(int argc, char **argv) {
   char model[1024], photo[1024];
   snprintf(model, sizeof model, "%s/models/isnet-fp16.onnx", src ? src : ".");
   snprintf(photo, sizeof photo, "%s/examples/portrait-curls.jpg", src ? src : ".");
-  int rounds = 3, runs = 2, threads = 2;
+  int rounds = 3, runs = 2, threads = 2, profile = 0;
   for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--worker") && i + 4 < argc)
-      return worker(argv[i + 1], argv[i + 2], atoi(argv[i + 3]), atoi(argv[i + 4]));
+    if (!strcmp(argv[i], "--worker") && i + 5 < argc)
+      return worker(argv[i + 1], argv[i + 2], atoi(argv[i + 3]), atoi(argv[i + 4]),
+                    atoi(argv[i + 5]));
     if (!strcmp(argv[i], "--model") && i + 1 < argc) snprintf(model, sizeof model, "%s", argv[++i]);
     else if (!strcmp(argv[i], "--rounds") && i + 1 < argc) rounds = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--runs") && i + 1 < argc) runs = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--profile")) profile = 1;
     else {
-      fprintf(stderr, "usage: %s [--model PATH] [--rounds R] [--runs N] [--threads T]\n"
+      fprintf(stderr, "usage: %s [--model PATH] [--rounds R] [--runs N] [--threads T] [--profile]\n"
               "(run from the source folder, or set CUTOUT_SOURCE_DIR)\n", argv[0]);
       return 2;
     }
@@ -165,8 +172,8 @@ int main(int argc, char **argv) {
   printf("ISNet forward pass, 1x3x1024x1024, %d threads, %d rounds x %d passes\nmodel: %s\n",
          threads, rounds, runs, model);
   for (int r = 0; r < rounds; r++) {
-    snprintf(cmd, sizeof cmd, "'/proc/%d/exe' --worker '%s' '%s' %d %d", (int)getpid(), model,
-             input, runs, threads);
+    snprintf(cmd, sizeof cmd, "'/proc/%d/exe' --worker '%s' '%s' %d %d %d", (int)getpid(), model,
+             input, runs, threads, profile && r == rounds - 1);
     long long rss = collect(cmd, 0, ct_times, &n_ct);
     snprintf(cmd, sizeof cmd,
              "OMP_NUM_THREADS=%d node '%s/tests/tools/ort_run.js' '%s' '%s' /dev/null "

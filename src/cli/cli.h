@@ -12,6 +12,9 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_default_model(char *buf, size_t len);
 /* 1 when a and b name the same existing file. */
 int cli_same_file(const char *a, const char *b);
+/* Checks before any work that path can be written: a known image extension and an
+ * existing, writable folder. Prints the reason and returns -1 when not. */
+int cli_check_output(const char *path);
 /* Parses a positive integer option value; -1 when invalid. */
 int cli_parse_int(const char *s);
 /* Seconds since an arbitrary start. */

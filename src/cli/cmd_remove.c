@@ -59,6 +59,7 @@ int cmd_remove(int argc, char **argv) {
     cli_error("the output '%s' is the input photo; choose another output name", out);
     return 2;
   }
+  if (cli_check_output(out) != 0) return 1;
   if (!model_path) {
     if (cli_default_model(model_buf, sizeof model_buf) != 0) {
       cli_error("no model found at %s: run scripts/fetch-models.sh or pass --model PATH",

@@ -26,6 +26,7 @@ static void usage(FILE *f) {
 int main(int argc, char **argv) {
   if (argc < 2) {
     usage(stderr);
+    cli_error("no command given");
     return 2;
   }
   const char *cmd = argv[1];

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +52,27 @@ int cli_same_file(const char *a, const char *b) {
   struct stat sa, sb;
   if (stat(a, &sa) != 0 || stat(b, &sb) != 0) return 0;
   return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+int cli_check_output(const char *path) {
+  const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+  static const char *const known[] = {".png", ".webp", ".jpg", ".jpeg", ".tif", ".tiff"};
+  int ok = 0;
+  for (size_t i = 0; dot && (!slash || dot > slash) && i < sizeof known / sizeof *known; i++)
+    if (strcasecmp(dot, known[i]) == 0) ok = 1;
+  if (!ok) {
+    cli_error("cannot write '%s': unknown image type (name it .png, .webp, .jpg or .tif)", path);
+    return -1;
+  }
+  char dir[PATH_MAX];
+  if (slash) snprintf(dir, sizeof dir, "%.*s", (int)(slash - path) + (slash == path), path);
+  else snprintf(dir, sizeof dir, ".");
+  if (access(dir, W_OK | X_OK) != 0) {
+    cli_error("cannot write '%s': folder '%s' %s", path, dir,
+              access(dir, F_OK) ? "does not exist" : "is not writable");
+    return -1;
+  }
+  return 0;
 }
 
 int cli_parse_int(const char *s) {

@@ -159,16 +159,19 @@ int img_encode(const ct_img *im, const char *format, void **buf, size_t *len, ch
     img_vips_error(why, sizeof why);
     return img_fail(err, errlen, IMG_EENCODE, "cannot encode %s: %s", what, why);
   }
-  size_t n = 0;
-  unsigned char *data = vips_target_steal(target, &n);
+  /* A finished memory target hands its bytes over as the "blob" property. */
+  VipsBlob *blob = NULL;
+  g_object_get(target, "blob", &blob, NULL);
   g_object_unref(target);
+  size_t n = 0;
+  const void *data = blob ? vips_blob_get(blob, &n) : NULL;
   void *copy = data && n ? malloc(n) : NULL;
   if (!copy) {
-    g_free(data);
+    if (blob) vips_area_unref(VIPS_AREA(blob));
     return img_fail(err, errlen, IMG_ENOMEM, "out of memory for %zu bytes of %s", n, what);
   }
   memcpy(copy, data, n);
-  g_free(data);
+  vips_area_unref(VIPS_AREA(blob));
   *buf = copy;
   *len = n;
   return IMG_OK;

@@ -1,9 +1,16 @@
 /* Runs a prepared graph node by node; each intermediate is freed after its last use. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "nn/nn.h"
 #include "nn/op.h"
+
+static double seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 static int bind_input(const nn_graph *g, int i, const nn_tensor *given, nn_tensor *rt,
                       nn_err *err) {
@@ -67,7 +74,11 @@ int nn_run(nn_graph *g, nn_tensor *const *inputs, int n_inputs, nn_tensor **outp
       rc = nn_node_fail(n, err, NN_EINVAL, "output shape could not be computed");
     for (int k = 0; k < n->n_out && !rc; k++)
       if (out[k]) rc = nn_tensor_alloc(out[k], err);
-    if (!rc) rc = n->op->run(n, in, n->n_in, out, n->n_out, err);
+    if (!rc) {
+      double t0 = g->prof_sec ? seconds() : 0;
+      rc = n->op->run(n, in, n->n_in, out, n->n_out, err);
+      if (g->prof_sec) g->prof_sec[i] += seconds() - t0;
+    }
     for (int k = 0; k < n->n_in; k++) {
       int v = n->in[k];
       if (v >= 0 && --uses[v] == 0) nn_tensor_release(&rt[v]);
@@ -75,6 +86,7 @@ int nn_run(nn_graph *g, nn_tensor *const *inputs, int n_inputs, nn_tensor **outp
     for (int k = 0; k < n->n_out; k++) /* outputs nothing reads */
       if (n->out[k] >= 0 && uses[n->out[k]] == 0) nn_tensor_release(&rt[n->out[k]]);
   }
+  if (!rc && g->prof_sec) g->prof_runs++;
   for (int i = 0; i < n_outputs && !rc; i++) {
     nn_tensor *t = &rt[g->outputs[i]];
     if (t->owned) { /* hand the storage over */

@@ -46,6 +46,7 @@ void nn_graph_free(nn_graph *g) {
   free(g->nodes);
   free(g->inputs);
   free(g->outputs);
+  free(g->prof_sec);
   free(g);
 }
 

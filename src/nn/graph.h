@@ -60,6 +60,8 @@ typedef struct nn_graph {
   int *inputs, n_inputs;   /* value ids of the graph's runtime inputs */
   int *outputs, n_outputs; /* value ids of the graph's outputs */
   int64_t opset;           /* default-domain opset version */
+  double *prof_sec;        /* per-node run time, when profiling (nn_profile_enable) */
+  int prof_runs;
 } nn_graph;
 
 nn_graph *nn_graph_new(void);

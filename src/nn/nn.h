@@ -2,6 +2,8 @@
  * Nothing here knows about images. */
 #ifndef CUTOUT_NN_NN_H
 #define CUTOUT_NN_NN_H
+#include <stdio.h>
+
 #include "nn/graph.h"
 #include "nn/onnx.h"
 #include "nn/tensor.h"
@@ -11,13 +13,23 @@
  * output needs. Errors name the op and node. */
 int nn_prepare(nn_graph *g, nn_err *err);
 
-/* nn_onnx_load_file + nn_prepare. */
+/* Loads a model to run: nn_onnx_load_file, float16 computed in float32
+ * (nn_pass_widen_fp16), then nn_prepare. The exact float16 rounding of Cast is kept for
+ * graphs loaded with nn_onnx_load_file + nn_prepare. */
 int nn_load(const char *path, nn_graph **out, nn_err *err);
+
+/* Keeps only the first n graph outputs and drops the nodes only the others needed. */
+int nn_keep_outputs(nn_graph *g, int n, nn_err *err);
 
 /* Runs the graph. inputs[i] binds g->inputs[i]; outputs[i] receives a new tensor for
  * g->outputs[i] (free with nn_tensor_free). */
 int nn_run(nn_graph *g, nn_tensor *const *inputs, int n_inputs, nn_tensor **outputs,
            int n_outputs, nn_err *err);
+
+/* Per-node timing of later nn_run calls, and a table of where the time went
+ * (by op type, then the slowest nodes). */
+int nn_profile_enable(nn_graph *g, nn_err *err);
+void nn_profile_report(const nn_graph *g, FILE *f);
 
 /* Worker threads for every op (OpenMP; oneDNN shares the pool). n <= 0: all cores. */
 void nn_set_threads(int n);

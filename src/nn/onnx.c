@@ -315,6 +315,7 @@ static int convert_graph(nn_graph *g, const Onnx__ModelProto *m, nn_err *err) {
 
 int nn_onnx_load_buffer(const void *buf, size_t len, nn_graph **out, nn_err *err) {
   *out = NULL;
+  if (len == 0) return nn_fail(err, NN_EFORMAT, "not an ONNX model (the file is empty)");
   Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, buf);
   if (!m) return nn_fail(err, NN_EFORMAT, "not an ONNX model (the protobuf does not parse)");
   nn_graph *g = nn_graph_new();

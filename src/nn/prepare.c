@@ -15,6 +15,8 @@ int nn_load(const char *path, nn_graph **out, nn_err *err) {
   int rc = nn_onnx_load_file(path, out, err);
   if (rc) return rc;
   rc = nn_prepare(*out, err);
+  if (!rc) rc = nn_pass_widen_fp16(*out, err);
+  if (!rc) rc = nn_pass_prune(*out, err);
   if (rc) {
     nn_graph_free(*out);
     *out = NULL;

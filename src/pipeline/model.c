@@ -15,7 +15,7 @@ ct_status ct_model_load(const char *path, ct_model **out, ct_error *err) {
   nn_err e = {0};
   nn_graph *g;
   if (nn_load(path, &g, &e)) return ct_from_nn(err, &e);
-  if (g->n_inputs < 1 || g->n_outputs < 1) {
+  if (g->n_inputs < 1 || g->n_outputs < 1 || nn_keep_outputs(g, 1, &e)) {
     nn_graph_free(g);
     return ct_fail(err, CT_ERR_MODEL, "%s: the model needs an image input and a mask output",
                    path);

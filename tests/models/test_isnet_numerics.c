@@ -46,7 +46,7 @@ static void compare_model(const char *src, const char *model, int kind, const nn
   printf("== %s\n", model);
   nn_graph *g;
   nn_err err = {0};
-  if (nn_load(path, &g, &err)) {
+  if (nn_load(path, &g, &err) || nn_keep_outputs(g, 1, &err)) {
     fprintf(stderr, "load failed: %s\n", err.msg);
     CHECK(0);
     return;

@@ -112,10 +112,11 @@ static int compare(const nn_tensor *got, const nn_tensor *want, char *why, size_
 static int run_case(const char *dir, char *why, size_t len) {
   char path[1200];
   nn_err err = {0};
-  nn_graph *g;
+  nn_graph *g = NULL;
   snprintf(path, sizeof path, "%s/model.onnx", dir);
-  if (nn_load(path, &g, &err)) {
+  if (nn_onnx_load_file(path, &g, &err) || nn_prepare(g, &err)) {
     snprintf(why, len, "load: %.400s", err.msg);
+    if (g) nn_graph_free(g);
     return 0;
   }
   int ok = 1, sets = 0;

@@ -25,9 +25,11 @@ static int cast_prepare(nn_node *node, nn_err *err) {
   const nn_attr *a = nn_attr_get(node, "to");
   if (!a || a->type != NN_ATTR_INT)
     return nn_node_fail(node, err, NN_EINVAL, "attribute 'to' is missing");
-  if (a->i < 0 || a->i > 64 || !nn_dtype_supported((nn_dtype)a->i))
-    return nn_node_fail(node, err, NN_EUNSUPPORTED, "attribute 'to' = %lld (%s) is not supported",
-                        (long long)a->i, a->i >= 0 && a->i <= 64 ? nn_dtype_name((nn_dtype)a->i) : "?");
+  if (a->i < 0 || a->i > 64 || !nn_dtype_supported((nn_dtype)a->i)) {
+    const char *name = a->i >= 0 && a->i <= 64 ? nn_dtype_name((nn_dtype)a->i) : "?";
+    return nn_node_fail(node, err, NN_EUNSUPPORTED,
+                        "attribute 'to' = %lld (%s) is not supported", (long long)a->i, name);
+  }
   return NN_OK;
 }
 

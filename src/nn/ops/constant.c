@@ -33,7 +33,8 @@ static int constant_attr(const nn_node *node, const nn_attr **out, nn_err *err) 
   if (want == NN_ATTR_TENSOR) {
     const nn_tensor *t = found->t;
     if (!nn_dtype_supported(t->dtype))
-      return nn_node_fail(node, err, NN_EUNSUPPORTED, "attribute 'value' of type %s is not supported",
+      return nn_node_fail(node, err, NN_EUNSUPPORTED,
+                          "attribute 'value' of type %s is not supported",
                           nn_dtype_name(t->dtype));
     if (t->ndim < 0 || t->ndim > NN_MAX_DIMS || (!t->data && nn_numel(t) > 0))
       return nn_node_fail(node, err, NN_EINVAL, "attribute 'value' holds no data");

@@ -8,7 +8,7 @@ static int conv_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *
   (void)n_out;
   const nn_tensor *x = in[0], *w = in[1], *b = n_in > 2 ? in[2] : NULL;
   if (x->dtype != NN_F32 && x->dtype != NN_F16)
-    return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported (float, float16)",
+    return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported (float32, float16)",
                         nn_dtype_name(x->dtype));
   if (w->dtype != x->dtype)
     return nn_node_fail(node, err, NN_EINVAL, "weights type %s differs from input type %s",

@@ -137,6 +137,7 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
   nn_conv_prim *p = calloc(1, sizeof *p);
   if (!p) return nn_node_fail(node, err, NN_ENOMEM, "out of memory");
   dnnl_primitive_desc_t pd = NULL;
+  dnnl_primitive_attr_t attr = NULL;
   int nsp = g->win.nsp;
   dnnl_dims_t sd, wd, bd, dd, strides, dil, pl, pr;
   sd[0] = dd[0] = g->n;
@@ -171,13 +172,18 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
                &cd, dnnl_forward_inference, dnnl_convolution_direct, &p->src_md, &p->wei_md,
                has_bias ? &p->bias_md : NULL, &p->dst_md, strides, dil, pl, pr),
            "convolution descriptor");
-  DNNL_TRY(dnnl_primitive_desc_create(&pd, &cd, NULL, engine, NULL),
+  /* Plain f32 arithmetic whatever ONEDNN_DEFAULT_FPMATH_MODE says: ConvInteger relies on
+   * sums of integers below 2^24 being exact. */
+  DNNL_TRY(dnnl_primitive_attr_create(&attr), "primitive attributes");
+  DNNL_TRY(dnnl_primitive_attr_set_fpmath_mode(attr, dnnl_fpmath_mode_strict), "fpmath mode");
+  DNNL_TRY(dnnl_primitive_desc_create(&pd, &cd, attr, engine, NULL),
            "convolution primitive descriptor");
   DNNL_TRY(dnnl_primitive_create(&p->prim, pd), "convolution primitive");
   geom_key(g, has_bias, p->key);
   *out = p;
   p = NULL;
 done:
+  if (attr) dnnl_primitive_attr_destroy(attr);
   if (pd) dnnl_primitive_desc_destroy(pd);
   prim_free(p);
   return rc;

@@ -1,6 +1,8 @@
 /* ConvInteger: convolution of (u)int8 data and weights, minus their zero points, into exact
  * int32 results. When every partial sum is bounded by 2^24 the f32 oneDNN convolution is
- * exact and is used; otherwise an integer im2col + GEMM computes it. */
+ * exact and is used. Past that, the data is split into base-b digits small enough for exact
+ * f32 sums, one oneDNN convolution per digit (at most 8); past that again, an integer
+ * im2col + GEMM computes it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,6 +146,7 @@ static void gemm_tile(const int16_t *wq, const int16_t *col, int64_t mg, int64_t
         int32_t wv = wr[j];
         if (!wv) continue;
         const int16_t *cr = col + j * nt;
+#pragma omp simd
         for (int64_t t = 0; t < nt; t++) a[t] += wv * (int32_t)cr[t];
       }
       memcpy(y + m * ystride, a, (size_t)nt * sizeof *a);
@@ -154,6 +157,7 @@ static void gemm_tile(const int16_t *wq, const int16_t *col, int64_t mg, int64_t
         int64_t wv = wr[j];
         if (!wv) continue;
         const int16_t *cr = col + j * nt;
+#pragma omp simd
         for (int64_t t = 0; t < nt; t++) a[t] += wv * cr[t];
       }
       for (int64_t t = 0; t < nt; t++) y[m * ystride + t] = (int32_t)(uint32_t)a[t];
@@ -201,6 +205,76 @@ static int conv_int(const nn_node *node, const nn_conv_geom *g, const int16_t *x
   return failed ? nn_node_fail(node, err, NN_ENOMEM, "out of memory") : NN_OK;
 }
 
+/* Digit j of n (base b) of t - z as float: t - z = sum_j d_j b^j with the lower digits in
+ * [0, b - 1] and the top digit signed. With n = 1 the digit is t - z itself. */
+static void digit_f32(const nn_tensor *t, int32_t z, int64_t b, int j, int n, float *dst) {
+  int s = t->dtype == NN_I8;
+  int64_t p = 1, count = nn_numel(t);
+  for (int i = 0; i < j; i++) p *= b;
+#pragma omp parallel for schedule(static)
+  for (int64_t i = 0; i < count; i++) {
+    int64_t v = ld(t->data, s, i) - z;
+    int64_t q = v >= 0 ? v / p : -((-v + p - 1) / p); /* floor(v / b^j) */
+    if (j < n - 1) q = ((q % b) + b) % b;
+    dst[i] = (float)q;
+  }
+}
+
+/* y = conv(x - zx, wf) exactly through n f32 convolutions, one per base-b digit of x - zx,
+ * each small enough for exact f32 sums; y accumulates sum_j b^j conv(d_j, wf) modulo 2^32. */
+static int conv_digits(const nn_node *node, const nn_conv_geom *g, const nn_tensor *x,
+                       int32_t zx, const float *wf, int64_t b, int n, int32_t *y, int64_t ny,
+                       nn_err *err) {
+  float *xf = malloc((size_t)nn_numel(x) * sizeof *xf + 1);
+  float *yf = n > 1 ? malloc((size_t)ny * sizeof *yf) : NULL;
+  int rc = NN_OK;
+  if (!xf || (n > 1 && !yf)) rc = nn_node_fail(node, err, NN_ENOMEM, "out of memory");
+  int64_t p = 1;
+  for (int j = 0; j < n && !rc; j++, p *= b) {
+    digit_f32(x, zx, b, j, n, xf);
+    if (j == 0) {
+      /* The first digit's f32 result goes into y's storage and is converted in place. */
+      rc = nn_conv_f32(node, g, xf, wf, NULL, (float *)(void *)y, err);
+      if (rc) break;
+#pragma omp parallel for schedule(static)
+      for (int64_t i = 0; i < ny; i++) {
+        float v;
+        memcpy(&v, &y[i], sizeof v);
+        int32_t q = (int32_t)v;
+        memcpy(&y[i], &q, sizeof q);
+      }
+    } else {
+      rc = nn_conv_f32(node, g, xf, wf, NULL, yf, err);
+      if (rc) break;
+#pragma omp parallel for schedule(static)
+      for (int64_t i = 0; i < ny; i++)
+        y[i] = (int32_t)((uint32_t)y[i] + (uint32_t)((int64_t)yf[i] * p));
+    }
+  }
+  free(xf);
+  free(yf);
+  return rc;
+}
+
+/* Digits the f32 path needs: every partial sum is at most |digit| * s, which must stay
+ * below 2^24; a is max|x - zx|, s = max_m sum_k |w[m, k] - zw[m]|. Sets *base; returns 0
+ * when more than 8 convolutions would be needed. */
+static int digits_needed(int64_t a, int64_t s, int64_t *base) {
+  const int64_t lim = (int64_t)1 << 24;
+  *base = 2;
+  if (a * s < lim) return 1;
+  int64_t dmax = (lim - 1) / (s ? s : 1); /* largest digit magnitude allowed */
+  if (dmax < 1) return 0;
+  int64_t b = dmax + 1, p = 1;
+  int n = 1;
+  while ((a + p - 1) / p > dmax) { /* the top digit's magnitude is ceil(a / b^(n-1)) */
+    p *= b;
+    n++;
+  }
+  *base = b;
+  return n <= 8 ? n : 0;
+}
+
 static int ci_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,
                   nn_err *err) {
   (void)n_out;
@@ -220,28 +294,17 @@ static int ci_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out
   for (int64_t m = 0; m < g.m; m++)
     zw[m] = wz ? (int32_t)nn_get_i64(wz, per_channel ? m : 0) : 0;
   /* Every partial sum of an output is at most max|x - zx| * sum_k |w[m,k] - zw[m]|. */
-  int64_t bound = max_abs_dev(x, zx) * max_abs_row_sum(w, zw, g.m, kg);
+  int64_t a = max_abs_dev(x, zx), s = max_abs_row_sum(w, zw, g.m, kg), base;
   int32_t *y = out[0]->data;
-  if (bound < ((int64_t)1 << 24)) {
-    float *xf = malloc((size_t)nx * sizeof *xf + 1), *wf = malloc((size_t)nw * sizeof *wf + 1);
-    if (!xf || !wf) {
+  int n = digits_needed(a, s, &base);
+  if (n) {
+    float *wf = malloc((size_t)nw * sizeof *wf + 1);
+    if (!wf) {
       rc = nn_node_fail(node, err, NN_ENOMEM, "out of memory");
     } else {
-      sub_zero_f32(x, &zx, 1, nx, xf);
       sub_zero_f32(w, zw, g.m, kg, wf);
-      /* The f32 result is written into y's storage and converted in place. */
-      rc = nn_conv_f32(node, &g, xf, wf, NULL, (float *)(void *)y, err);
-      if (!rc) {
-#pragma omp parallel for schedule(static)
-        for (int64_t i = 0; i < ny; i++) {
-          float v;
-          memcpy(&v, &y[i], sizeof v);
-          int32_t q = (int32_t)v;
-          memcpy(&y[i], &q, sizeof q);
-        }
-      }
+      rc = conv_digits(node, &g, x, zx, wf, base, n, y, ny, err);
     }
-    free(xf);
     free(wf);
   } else {
     int16_t *xq = malloc((size_t)nx * sizeof *xq + 1), *wq = malloc((size_t)nw * sizeof *wq + 1);
@@ -250,7 +313,7 @@ static int ci_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out
     } else {
       sub_zero_i16(x, &zx, 1, nx, xq);
       sub_zero_i16(w, zw, g.m, kg, wq);
-      rc = conv_int(node, &g, xq, wq, bound >= ((int64_t)1 << 31), y, err);
+      rc = conv_int(node, &g, xq, wq, a * s >= ((int64_t)1 << 31), y, err);
     }
     free(xq);
     free(wq);

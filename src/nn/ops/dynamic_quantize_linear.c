@@ -13,7 +13,7 @@ static int dql_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **
   (void)n_in;
   const nn_tensor *x = in[0];
   if (x->dtype != NN_F32 && x->dtype != NN_F16)
-    return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported (float)",
+    return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported (float32, float16)",
                         nn_dtype_name(x->dtype));
   if (x->ndim < 0) return NN_EUNKNOWN;
   nn_set_shape(out[0], NN_U8, x->ndim, x->dims);

@@ -55,7 +55,7 @@ static int mp_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **o
     case NN_F32: case NN_F16: case NN_F64: case NN_U8: case NN_I8: break;
     default:
       return nn_node_fail(node, err, NN_EUNSUPPORTED,
-                          "input type %s is not supported (float, double, uint8, int8)",
+                          "input type %s is not supported (float32, float16, float64, uint8, int8)",
                           nn_dtype_name(x->dtype));
   }
   nn_win w;

@@ -12,7 +12,8 @@ static int reshape_prepare(nn_node *node, nn_err *err) {
                         (long long)allowzero);
   if (node->n_in < 2 || node->in[1] < 0)
     return nn_node_fail(node, err, NN_EUNSUPPORTED,
-                        "the shape input is missing (Reshape-1 'shape' attribute is not supported)");
+                        "the shape input is missing (Reshape-1's 'shape' attribute is "
+                        "not supported)");
   return NN_OK;
 }
 
@@ -42,8 +43,9 @@ static int reshape_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tenso
       if (d >= x->ndim)
         return nn_node_fail(node, err, NN_EINVAL, "shape[%d] = 0 has no input dim to copy", d);
       v = x->dims[d];
+    } else if (v == 0) {
+      has_zero = 1;
     }
-    if (v == 0) has_zero = 1;
     if (v == -1) {
       if (infer >= 0) return nn_node_fail(node, err, NN_EINVAL, "more than one -1 in shape");
       infer = d;
@@ -59,12 +61,14 @@ static int reshape_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tenso
     if (has_zero)
       return nn_node_fail(node, err, NN_EINVAL, "shape holds both 0 and -1 with allowzero=1");
     if (known == 0 || n % known)
-      return nn_node_fail(node, err, NN_EINVAL, "cannot infer the -1 dim: %lld elements into %lld",
+      return nn_node_fail(node, err, NN_EINVAL,
+                          "cannot infer the -1 dim: %lld elements into %lld",
                           (long long)n, (long long)known);
     dims[infer] = n / known;
   } else if (known != n) {
     char buf[128];
-    return nn_node_fail(node, err, NN_EINVAL, "cannot reshape %s (%lld elements) into %lld elements",
+    return nn_node_fail(node, err, NN_EINVAL,
+                        "cannot reshape %s (%lld elements) into %lld elements",
                         nn_shape_str(x, buf, sizeof buf), (long long)n, (long long)known);
   }
   nn_set_shape(out[0], x->dtype, (int)r, dims);

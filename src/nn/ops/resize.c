@@ -77,8 +77,8 @@ static int absent(const nn_tensor *t) { return !t || (t->ndim >= 0 && nn_numel(t
 
 /* Output dims, and the scales when the node gave scales (*by_scales = 1) rather than sizes.
  * NN_EUNKNOWN when the data needed is not known yet. */
-static int resize_plan(nn_node *node, nn_tensor *const *in, int n_in, int64_t *dims,
-                       double *scales, int *by_scales, nn_err *err) {
+static int resize_plan(nn_node *node, nn_tensor *const *in, int n_in, int64_t *dims, double *scales,
+                       int *by_scales, nn_err *err) {
   const resize_params *p = node->params;
   const nn_tensor *x = in[0];
   const nn_tensor *s = input_at(in, n_in, p->scales_in), *z = input_at(in, n_in, p->sizes_in);
@@ -97,8 +97,8 @@ static int resize_plan(nn_node *node, nn_tensor *const *in, int n_in, int64_t *d
     if (has_s) {
       scales[d] = nn_get(s, d);
       if (!(scales[d] > 0))
-        return nn_node_fail(node, err, NN_EINVAL, "scale %g of axis %d is not positive",
-                            scales[d], d);
+        return nn_node_fail(node, err, NN_EINVAL, "scale %g of axis %d is not positive", scales[d],
+                            d);
       dims[d] = nn_resize_out_len(x->dims[d], scales[d]);
     } else {
       dims[d] = nn_get_i64(z, d);
@@ -112,8 +112,8 @@ static int resize_plan(nn_node *node, nn_tensor *const *in, int n_in, int64_t *d
   return NN_OK;
 }
 
-static int resize_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out,
-                        int n_out, nn_err *err) {
+static int resize_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,
+                        nn_err *err) {
   (void)n_out;
   const resize_params *p = node->params;
   const nn_tensor *x = in[0];
@@ -135,8 +135,8 @@ static int resize_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor
   return NN_OK;
 }
 
-static int resize_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out,
-                      int n_out, nn_err *err) {
+static int resize_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,
+                      nn_err *err) {
   (void)n_out;
   const resize_params *p = node->params;
   const nn_tensor *x = in[0];
@@ -144,8 +144,7 @@ static int resize_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *
   double scales[NN_MAX_DIMS], roi[2 * NN_MAX_DIMS];
   int by_scales;
   int rc = resize_plan(node, in, n_in, dims, scales, &by_scales, err);
-  if (rc == NN_EUNKNOWN)
-    return nn_node_fail(node, err, NN_EINVAL, "scales or sizes are not known");
+  if (rc == NN_EUNKNOWN) return nn_node_fail(node, err, NN_EINVAL, "scales or sizes are not known");
   if (rc) return rc;
   int r = x->ndim, has_roi = 0;
   if (p->a.coord == NN_RESIZE_TF_CROP_AND_RESIZE) {
@@ -163,5 +162,5 @@ static int resize_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *
   return NN_OK;
 }
 
-const nn_op nn_op_Resize = {"Resize",     1,          4,           1, 1, resize_prepare,
-                            resize_shape, resize_run, resize_release};
+const nn_op nn_op_Resize = {"Resize",      1, 4, 1, 1, resize_prepare, resize_shape, resize_run,
+                            resize_release};

@@ -28,8 +28,8 @@ int nn_resize_mode_from_str(const char *s) {
 }
 
 int nn_resize_coord_from_str(const char *s) {
-  static const char *const names[] = {"half_pixel",   "pytorch_half_pixel",   "align_corners",
-                                      "asymmetric",   "tf_half_pixel_for_nn", "tf_crop_and_resize"};
+  static const char *const names[] = {"half_pixel", "pytorch_half_pixel",   "align_corners",
+                                      "asymmetric", "tf_half_pixel_for_nn", "tf_crop_and_resize"};
   return lookup(s, names, 6);
 }
 
@@ -65,14 +65,13 @@ static double original_coord(const nn_resize_attrs *a, int64_t x, double scale, 
   double xr = (double)x;
   switch (a->coord) {
     case NN_RESIZE_PYTORCH_HALF_PIXEL: return out_len > 1 ? (xr + 0.5) / scale - 0.5 : 0.0;
-    case NN_RESIZE_ALIGN_CORNERS:
-      return out_len > 1 ? xr * (double)(in - 1) / (out_len - 1) : 0.0;
+    case NN_RESIZE_ALIGN_CORNERS: return out_len > 1 ? xr * (double)(in - 1) / (out_len - 1) : 0.0;
     case NN_RESIZE_ASYMMETRIC: return xr / scale;
     case NN_RESIZE_TF_HALF_PIXEL_FOR_NN: return (xr + 0.5) / scale;
     case NN_RESIZE_TF_CROP_AND_RESIZE:
-      return out_len > 1 ? start * (double)(in - 1) +
-                               xr * (end - start) * (double)(in - 1) / (out_len - 1)
-                         : 0.5 * (start + end) * (double)(in - 1);
+      return out_len > 1
+                 ? start * (double)(in - 1) + xr * (end - start) * (double)(in - 1) / (out_len - 1)
+                 : 0.5 * (start + end) * (double)(in - 1);
     case NN_RESIZE_HALF_PIXEL:
     default: return (xr + 0.5) / scale - 0.5;
   }
@@ -169,7 +168,22 @@ static int build_taps(const nn_resize_attrs *a, int64_t in, int64_t out, double 
 
 /* ---- kernels ---- */
 
-static void store_extrapolation(nn_tensor *y, int64_t i, double v) { nn_set(y, i, v); }
+/* f rounded to half precision (nearest, ties to even), as nn_round_half; values in half's
+ * normal range below 2^15 are done here on the bits, the rest by nn_round_half. */
+static inline float round_half(float f) {
+  uint32_t u;
+  memcpy(&u, &f, sizeof u);
+  uint32_t e = (u >> 23) & 0xff;
+  if ((u & 0x7fffffffu) == 0) return f;
+  if (e < 113 || e > 141) return nn_round_half(f);
+  u += 0x0fffu + ((u >> 13) & 1u);
+  u &= ~0x1fffu;
+  memcpy(&f, &u, sizeof f);
+  return f;
+}
+
+/* Below this many output elements a kernel runs on one thread. */
+enum { PARALLEL_MIN = 8192 };
 
 /* Input offset of output row `row` (all axes but the last) and whether it extrapolates. */
 static int64_t row_source(const taps *t, int r, const int64_t *odims, const int64_t *istr,
@@ -194,7 +208,7 @@ static void gather(const taps *t, const nn_tensor *x, nn_tensor *y, double extra
   size_t es = nn_dtype_size(x->dtype);
   const char *src = x->data;
   char *dst = y->data;
-#pragma omp parallel
+#pragma omp parallel if (rows * ow >= PARALLEL_MIN)
   {
     int nt = omp_get_num_threads(), id = omp_get_thread_num();
     int64_t lo = rows * id / nt, hi = rows * (id + 1) / nt, prev = -1;
@@ -227,7 +241,7 @@ static void gather(const taps *t, const nn_tensor *x, nn_tensor *y, double extra
       }
       if (out || tl->outside)
         for (int64_t i = 0; i < ow; i++)
-          if (out || tl->outside[i]) store_extrapolation(y, row * ow + i, extrap);
+          if (out || tl->outside[i]) nn_set(y, row * ow + i, extrap);
     }
   }
 }
@@ -263,7 +277,7 @@ static int bilinear(const taps *t, const nn_tensor *x, nn_tensor *y) {
   const float *src = x->data;
   float *dst = y->data;
   int half = y->dtype == NN_F16;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (planes * oh * ow >= PARALLEL_MIN)
   for (int64_t task = 0; task < planes * oh; task++) {
     int64_t p = task / oh, oy = task % oh;
     const float *plane = src + p * ih * iw;
@@ -277,7 +291,7 @@ static int bilinear(const taps *t, const nn_tensor *x, nn_tensor *y) {
       o[ox] = top * a + bottom * b;
     }
     if (half)
-      for (int64_t ox = 0; ox < ow; ox++) o[ox] = nn_round_half(o[ox]);
+      for (int64_t ox = 0; ox < ow; ox++) o[ox] = round_half(o[ox]);
   }
   free(yo);
   free(xo);
@@ -288,22 +302,22 @@ static int bilinear(const taps *t, const nn_tensor *x, nn_tensor *y) {
 
 /* One output row of the general kernel: `n` source rows (offsets, weights) combined,
  * each resampled along the last axis. T is the element type. */
-#define GENERAL_ROW(NAME, T)                                                                 \
-  static void NAME(const T *src, T *o, const taps *tl, int64_t ow, const int64_t *roff,      \
-                   const double *rw, int64_t n) {                                            \
-    int k = tl->k;                                                                           \
-    for (int64_t i = 0; i < ow; i++) {                                                       \
-      const int64_t *ix = tl->idx + i * k;                                                   \
-      const double *w = tl->w + i * k;                                                       \
-      double acc = 0;                                                                        \
-      for (int64_t c = 0; c < n; c++) {                                                      \
-        const T *s = src + roff[c];                                                          \
-        double v = 0;                                                                        \
-        for (int j = 0; j < k; j++) v += w[j] * (double)s[ix[j]];                            \
-        acc += rw[c] * v;                                                                    \
-      }                                                                                      \
-      o[i] = (T)acc;                                                                         \
-    }                                                                                        \
+#define GENERAL_ROW(NAME, T)                                                            \
+  static void NAME(const T *src, T *o, const taps *tl, int64_t ow, const int64_t *roff, \
+                   const double *rw, int64_t n) {                                       \
+    int k = tl->k;                                                                      \
+    for (int64_t i = 0; i < ow; i++) {                                                  \
+      const int64_t *ix = tl->idx + i * k;                                              \
+      const double *w = tl->w + i * k;                                                  \
+      double acc = 0;                                                                   \
+      for (int64_t c = 0; c < n; c++) {                                                 \
+        const T *s = src + roff[c];                                                     \
+        double v = 0;                                                                   \
+        for (int j = 0; j < k; j++) v += w[j] * (double)s[ix[j]];                       \
+        acc += rw[c] * v;                                                               \
+      }                                                                                 \
+      o[i] = (T)acc;                                                                    \
+    }                                                                                   \
   }
 GENERAL_ROW(general_row_f32, float)
 GENERAL_ROW(general_row_f64, double)
@@ -316,7 +330,7 @@ static int general(const taps *t, const nn_tensor *x, nn_tensor *y, double extra
   for (int d = 0; d < r - 1; d++) combos *= t[d].k;
   const taps *tl = &t[r - 1];
   int failed = 0;
-#pragma omp parallel
+#pragma omp parallel if (rows * ow >= PARALLEL_MIN)
   {
     int64_t *roff = malloc((size_t)combos * sizeof *roff);
     double *rw = malloc((size_t)combos * sizeof *rw);
@@ -358,9 +372,9 @@ static int general(const taps *t, const nn_tensor *x, nn_tensor *y, double extra
       for (int64_t i = 0; i < ow; i++) {
         int64_t at = row * ow + i;
         if (out || (tl->outside && tl->outside[i]))
-          store_extrapolation(y, at, extrap);
+          nn_set(y, at, extrap);
         else if (y->dtype == NN_F16)
-          ((float *)y->data)[at] = nn_round_half(((float *)y->data)[at]);
+          ((float *)y->data)[at] = round_half(((float *)y->data)[at]);
       }
     }
     free(roff);
@@ -369,8 +383,8 @@ static int general(const taps *t, const nn_tensor *x, nn_tensor *y, double extra
   return failed ? NN_ENOMEM : NN_OK;
 }
 
-int nn_resize(const nn_resize_attrs *a, const nn_tensor *x, const double *scales,
-              const double *roi, nn_tensor *y) {
+int nn_resize(const nn_resize_attrs *a, const nn_tensor *x, const double *scales, const double *roi,
+              nn_tensor *y) {
   int r = x->ndim;
   if (r < 1 || nn_numel(y) == 0) return NN_OK;
   taps t[NN_MAX_DIMS];
@@ -393,8 +407,7 @@ int nn_resize(const nn_resize_attrs *a, const nn_tensor *x, const double *scales
     int float_stored = x->dtype == NN_F32 || x->dtype == NN_F16;
     if (all_single)
       gather(t, x, y, a->extrapolation);
-    else if (lead_identity && !any_outside && float_stored && t[r - 2].k <= 2 &&
-             t[r - 1].k <= 2)
+    else if (lead_identity && !any_outside && float_stored && t[r - 2].k <= 2 && t[r - 1].k <= 2)
       rc = bilinear(t, x, y);
     else
       rc = general(t, x, y, a->extrapolation);

@@ -35,9 +35,9 @@ typedef struct nn_resize_attrs {
   nn_resize_mode mode;
   nn_resize_coord coord;
   nn_resize_round nearest;
-  double cubic_a;        /* cubic_coeff_a, -0.75 by default */
-  int exclude_outside;   /* weights of taps outside the input are dropped, the rest rescaled */
-  double extrapolation;  /* tf_crop_and_resize: value of outputs that map outside the input */
+  double cubic_a;       /* cubic_coeff_a, -0.75 by default */
+  int exclude_outside;  /* weights of taps outside the input are dropped, the rest rescaled */
+  double extrapolation; /* tf_crop_and_resize: value of outputs that map outside the input */
 } nn_resize_attrs;
 
 /* The enum value named by an attribute string; -1 when the name is unknown. */
@@ -58,7 +58,7 @@ int nn_resize_supports(nn_resize_mode m, nn_dtype t);
  * the factor is then y's length over x's. roi: 2 * rank values (all starts, then all ends,
  * as fractions of the input) used by tf_crop_and_resize; NULL means the whole input.
  * Returns NN_OK, or NN_ENOMEM. */
-int nn_resize(const nn_resize_attrs *a, const nn_tensor *x, const double *scales,
-              const double *roi, nn_tensor *y);
+int nn_resize(const nn_resize_attrs *a, const nn_tensor *x, const double *scales, const double *roi,
+              nn_tensor *y);
 
 #endif

@@ -8,7 +8,7 @@
 
 typedef struct upsample_params {
   nn_resize_attrs a;
-  int n_scales;   /* opset 7: the scales attribute */
+  int n_scales; /* opset 7: the scales attribute */
   double *scales;
 } upsample_params;
 
@@ -69,15 +69,14 @@ static int upsample_scales(nn_node *node, nn_tensor *const *in, int n_in, double
     n = (int)nn_numel(s);
   }
   if (n != r)
-    return nn_node_fail(node, err, NN_EINVAL, "scales has %d values for an input of rank %d", n,
-                        r);
+    return nn_node_fail(node, err, NN_EINVAL, "scales has %d values for an input of rank %d", n, r);
   if (!p->scales && !s->data) return NN_EUNKNOWN;
   for (int d = 0; d < r; d++) scales[d] = p->scales ? p->scales[d] : nn_get(s, d);
   return check_scales(node, scales, r, err);
 }
 
-static int upsample_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out,
-                          int n_out, nn_err *err) {
+static int upsample_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,
+                          nn_err *err) {
   (void)n_out;
   const upsample_params *p = node->params;
   const nn_tensor *x = in[0];
@@ -99,8 +98,8 @@ static int upsample_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tens
   return NN_OK;
 }
 
-static int upsample_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out,
-                        int n_out, nn_err *err) {
+static int upsample_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,
+                        nn_err *err) {
   (void)n_out;
   const upsample_params *p = node->params;
   double scales[NN_MAX_DIMS];
@@ -112,6 +111,5 @@ static int upsample_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor
   return NN_OK;
 }
 
-const nn_op nn_op_Upsample = {"Upsample",     1,            2,
-                              1,              1,            upsample_prepare,
-                              upsample_shape, upsample_run, upsample_release};
+const nn_op nn_op_Upsample = {
+    "Upsample", 1, 2, 1, 1, upsample_prepare, upsample_shape, upsample_run, upsample_release};

@@ -5,6 +5,8 @@
 
 /* Sorts nodes topologically; fails on undefined inputs or cycles. */
 int nn_pass_toposort(nn_graph *g, nn_err *err);
+/* Computes float16 values in float32 and drops the Casts between the two. */
+int nn_pass_widen_fp16(nn_graph *g, nn_err *err);
 /* Shape inference and constant folding in one sweep: a node whose inputs are all
  * constants (or a Shape of known dims) is computed now and becomes a constant. */
 int nn_pass_fold(nn_graph *g, nn_err *err);

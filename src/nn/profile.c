@@ -1,0 +1,67 @@
+/* Where the time of nn_run goes: per node, summed by op type. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn/nn.h"
+
+int nn_profile_enable(nn_graph *g, nn_err *err) {
+  free(g->prof_sec);
+  g->prof_runs = 0;
+  g->prof_sec = calloc((size_t)g->n_nodes + 1, sizeof(double));
+  return g->prof_sec ? NN_OK : nn_fail(err, NN_ENOMEM, "out of memory");
+}
+
+typedef struct row {
+  const char *op;
+  int nodes;
+  double sec;
+} row;
+
+static int by_time(const void *a, const void *b) {
+  double x = ((const row *)a)->sec, y = ((const row *)b)->sec;
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+void nn_profile_report(const nn_graph *g, FILE *f) {
+  if (!g->prof_sec || !g->prof_runs) {
+    fprintf(f, "no profile recorded\n");
+    return;
+  }
+  row *rows = calloc((size_t)g->n_nodes + 1, sizeof *rows);
+  row *nodes = calloc((size_t)g->n_nodes + 1, sizeof *nodes);
+  if (!rows || !nodes) {
+    free(rows);
+    free(nodes);
+    return;
+  }
+  int n_rows = 0;
+  double total = 0;
+  for (int i = 0; i < g->n_nodes; i++) {
+    const nn_node *n = &g->nodes[i];
+    double s = g->prof_sec[i] / g->prof_runs;
+    total += s;
+    nodes[i] = (row){n->name, i, s};
+    int k = 0;
+    while (k < n_rows && strcmp(rows[k].op, n->op_type)) k++;
+    if (k == n_rows) rows[n_rows++] = (row){n->op_type, 0, 0};
+    rows[k].nodes++;
+    rows[k].sec += s;
+  }
+  qsort(rows, (size_t)n_rows, sizeof *rows, by_time);
+  qsort(nodes, (size_t)g->n_nodes, sizeof *nodes, by_time);
+  fprintf(f, "per pass, mean of %d run(s): %.1f ms in %d nodes\n", g->prof_runs, total * 1e3,
+          g->n_nodes);
+  fprintf(f, "%-24s %6s %10s %7s\n", "op", "nodes", "ms", "share");
+  for (int k = 0; k < n_rows; k++)
+    fprintf(f, "%-24s %6d %10.1f %6.1f%%\n", rows[k].op, rows[k].nodes, rows[k].sec * 1e3,
+            total > 0 ? 100 * rows[k].sec / total : 0);
+  fprintf(f, "\nslowest nodes:\n%-40s %-14s %-18s %9s\n", "node", "op", "output", "ms");
+  for (int k = 0; k < 12 && k < g->n_nodes; k++) {
+    const nn_node *n = &g->nodes[nodes[k].nodes];
+    char shape[64] = "";
+    if (n->n_out && n->out[0] >= 0) nn_shape_str(&g->values[n->out[0]].t, shape, sizeof shape);
+    fprintf(f, "%-40.40s %-14s %-18s %9.1f\n", n->name, n->op_type, shape, nodes[k].sec * 1e3);
+  }
+  free(rows);
+  free(nodes);
+}

@@ -1,0 +1,46 @@
+# Bad input of every kind gets one clear line and a non-zero exit, never a crash, and the
+# user's files are never overwritten.
+set -u
+cutout=$1
+. "$(dirname "$0")/lib.sh"
+src=${CUTOUT_SOURCE_DIR:-.}
+photo=$src/examples/portrait-curls.jpg
+
+expect fail "$cutout"
+expect fail "$cutout" frobnicate
+expect fail "$cutout" remove
+expect fail "$cutout" remove --threads zero "$photo"
+expect fail "$cutout" remove --no-such-option "$photo"
+expect fail "$cutout" remove "$tmp/missing.jpg" -o "$tmp/out.png"
+
+echo "this is not an image" > "$tmp/text.jpg"
+expect fail "$cutout" remove "$tmp/text.jpg" -o "$tmp/out.png"
+head -c 20000 "$photo" > "$tmp/truncated.jpg"
+expect fail "$cutout" remove "$tmp/truncated.jpg" -o "$tmp/out.png"
+
+head -c 5000 /dev/urandom > "$tmp/random.onnx"
+expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --model "$tmp/random.onnx"
+: > "$tmp/empty.onnx"
+expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --model "$tmp/empty.onnx"
+expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --model "$tmp/no-such-model.onnx"
+if [ -f "$src/models/isnet-fp16.onnx" ]; then
+  head -c 3000000 "$src/models/isnet-fp16.onnx" > "$tmp/cut-short.onnx"
+  expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --model "$tmp/cut-short.onnx"
+fi
+check "no output written by the failures above" test ! -e "$tmp/out.png"
+
+# The input is never overwritten, whichever way the output names it.
+cp "$photo" "$tmp/photo.jpg"
+sum=$(sha256sum < "$tmp/photo.jpg")
+expect fail "$cutout" remove "$tmp/photo.jpg" -o "$tmp/photo.jpg"
+expect fail "$cutout" remove "$tmp/photo.jpg" -o "$tmp/../$(basename "$tmp")/photo.jpg"
+ln -s "$tmp/photo.jpg" "$tmp/link.jpg"
+expect fail "$cutout" i "$tmp/photo.jpg" "$tmp/link.jpg"
+check "the input is unchanged" test "$(sha256sum < "$tmp/photo.jpg")" = "$sum"
+
+# An output that cannot be written: the folder is missing.
+if [ -f "$src/models/isnet-fp16.onnx" ]; then
+  expect fail "$cutout" remove "$photo" -o "$tmp/no/such/folder/out.png" -q
+  expect fail "$cutout" remove "$photo" -o "$tmp/out.unknownformat" -q
+fi
+finish
