@@ -4,7 +4,8 @@
 #   2. the npm packages of package.json (onnxruntime-node: the reference runtime for tests and
 #      benchmarks), installed without their install scripts, and a check that onnxruntime runs;
 #   3. the ISNet models (scripts/fetch-models.sh);
-#   4. a Release build in build/.
+#   4. a Release build in build/, and a sanitizer build (ASan + UBSan) in build-asan/ whose
+#      unit tests the Release build's ctest runs as one of its tests.
 # Safe to run again: each step skips what is already done.
 #
 #   scripts/setup.sh [--no-models] [--no-build]
@@ -14,7 +15,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_DIR=$ROOT/build
 APT_PACKAGES=(
   build-essential cmake pkg-config
-  libvips-dev libdnnl-dev libopenblas-dev libprotobuf-c-dev protobuf-c-compiler
+  libvips-dev libvips-tools libdnnl-dev libopenblas-dev libprotobuf-c-dev protobuf-c-compiler
   libonnx-dev libonnx-testdata libvlfeat-dev libcjson-dev libmicrohttpd-dev
 )
 ORT_CHECK_MODEL=/usr/share/libonnx-testdata/data/node/test_add/model.onnx
@@ -131,6 +132,9 @@ if ((want_build)); then
   log "configuring and building in $BUILD_DIR"
   cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release
   cmake --build "$BUILD_DIR" -j"$(nproc)"
+  log "configuring and building the sanitizer build in $ROOT/build-asan"
+  cmake -S "$ROOT" -B "$ROOT/build-asan" -DCMAKE_BUILD_TYPE=Debug -DCUTOUT_SANITIZE=ON
+  cmake --build "$ROOT/build-asan" -j"$(nproc)"
   log "done: run the tests with 'ctest --test-dir build --output-on-failure'"
 else
   log "skipping the build (--no-build)"

@@ -11,6 +11,8 @@
 
 /* Output columns one im2col tile holds. */
 #define TILE_MAX 256
+/* Loops shorter than this run on one thread. */
+#define PAR_MIN 65536
 
 static int is_int8(nn_dtype t) { return t == NN_U8 || t == NN_I8; }
 
@@ -58,7 +60,7 @@ static inline int32_t ld(const void *p, int is_signed, int64_t i) {
 static void sub_zero_f32(const nn_tensor *t, const int32_t *z, int64_t nblocks, int64_t block,
                          float *dst) {
   int s = t->dtype == NN_I8;
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if (nblocks * block > PAR_MIN)
   for (int64_t b = 0; b < nblocks; b++)
     for (int64_t j = 0; j < block; j++)
       dst[b * block + j] = (float)(ld(t->data, s, b * block + j) - z[b]);
@@ -68,7 +70,7 @@ static void sub_zero_f32(const nn_tensor *t, const int32_t *z, int64_t nblocks, 
 static void sub_zero_i16(const nn_tensor *t, const int32_t *z, int64_t nblocks, int64_t block,
                          int16_t *dst) {
   int s = t->dtype == NN_I8;
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if (nblocks * block > PAR_MIN)
   for (int64_t b = 0; b < nblocks; b++)
     for (int64_t j = 0; j < block; j++)
       dst[b * block + j] = (int16_t)(ld(t->data, s, b * block + j) - z[b]);
@@ -76,14 +78,22 @@ static void sub_zero_i16(const nn_tensor *t, const int32_t *z, int64_t nblocks, 
 
 /* max over i of |t[i] - z| for a scalar zero point. */
 static int64_t max_abs_dev(const nn_tensor *t, int32_t z) {
-  int s = t->dtype == NN_I8;
   int64_t n = nn_numel(t);
   int32_t lo = 255, hi = -128;
-#pragma omp parallel for reduction(min : lo) reduction(max : hi) schedule(static)
-  for (int64_t i = 0; i < n; i++) {
-    int32_t v = ld(t->data, s, i);
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+  if (t->dtype == NN_I8) {
+    const int8_t *p = t->data;
+#pragma omp parallel for simd reduction(min : lo) reduction(max : hi) if (n > PAR_MIN)
+    for (int64_t i = 0; i < n; i++) {
+      lo = p[i] < lo ? p[i] : lo;
+      hi = p[i] > hi ? p[i] : hi;
+    }
+  } else {
+    const uint8_t *p = t->data;
+#pragma omp parallel for simd reduction(min : lo) reduction(max : hi) if (n > PAR_MIN)
+    for (int64_t i = 0; i < n; i++) {
+      lo = p[i] < lo ? p[i] : lo;
+      hi = p[i] > hi ? p[i] : hi;
+    }
   }
   if (n == 0) return 0;
   int64_t a = hi - z, b = z - lo;
@@ -94,7 +104,7 @@ static int64_t max_abs_dev(const nn_tensor *t, int32_t z) {
 static int64_t max_abs_row_sum(const nn_tensor *w, const int32_t *z, int64_t m, int64_t k) {
   int s = w->dtype == NN_I8;
   int64_t best = 0;
-#pragma omp parallel for reduction(max : best) schedule(static)
+#pragma omp parallel for reduction(max : best) schedule(static) if (m * k > PAR_MIN)
   for (int64_t r = 0; r < m; r++) {
     int64_t sum = 0;
     for (int64_t j = 0; j < k; j++) sum += llabs((long long)(ld(w->data, s, r * k + j) - z[r]));
@@ -208,16 +218,20 @@ static int conv_int(const nn_node *node, const nn_conv_geom *g, const int16_t *x
 /* Digit j of n (base b) of t - z as float: t - z = sum_j d_j b^j with the lower digits in
  * [0, b - 1] and the top digit signed. With n = 1 the digit is t - z itself. */
 static void digit_f32(const nn_tensor *t, int32_t z, int64_t b, int j, int n, float *dst) {
+  /* A table over the 256 possible bytes of t's storage. */
   int s = t->dtype == NN_I8;
+  float table[256];
   int64_t p = 1, count = nn_numel(t);
   for (int i = 0; i < j; i++) p *= b;
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < count; i++) {
-    int64_t v = ld(t->data, s, i) - z;
+  for (int r = 0; r < 256; r++) {
+    int64_t v = (s ? (int8_t)(uint8_t)r : r) - z;
     int64_t q = v >= 0 ? v / p : -((-v + p - 1) / p); /* floor(v / b^j) */
     if (j < n - 1) q = ((q % b) + b) % b;
-    dst[i] = (float)q;
+    table[r] = (float)q;
   }
+  const uint8_t *raw = t->data;
+#pragma omp parallel for schedule(static) if (count > PAR_MIN)
+  for (int64_t i = 0; i < count; i++) dst[i] = table[raw[i]];
 }
 
 /* y = conv(x - zx, wf) exactly through n f32 convolutions, one per base-b digit of x - zx,
@@ -236,7 +250,7 @@ static int conv_digits(const nn_node *node, const nn_conv_geom *g, const nn_tens
       /* The first digit's f32 result goes into y's storage and is converted in place. */
       rc = nn_conv_f32(node, g, xf, wf, NULL, (float *)(void *)y, err);
       if (rc) break;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (ny > PAR_MIN)
       for (int64_t i = 0; i < ny; i++) {
         float v;
         memcpy(&v, &y[i], sizeof v);
@@ -246,7 +260,7 @@ static int conv_digits(const nn_node *node, const nn_conv_geom *g, const nn_tens
     } else {
       rc = nn_conv_f32(node, g, xf, wf, NULL, yf, err);
       if (rc) break;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) if (ny > PAR_MIN)
       for (int64_t i = 0; i < ny; i++)
         y[i] = (int32_t)((uint32_t)y[i] + (uint32_t)((int64_t)yf[i] * p));
     }

@@ -4,7 +4,7 @@
  *   y = saturate(round(x / y_scale) + y_zero_point),
  * rounding half to even, saturating to [0, 255]. An all-zero input gives scale 0, zero
  * point 0 and y 0. */
-#include <math.h>
+#include <string.h>
 
 #include "nn/op.h"
 
@@ -23,7 +23,15 @@ static int dql_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **
 }
 
 /* Clamps to [0, 255]; NaN gives 0. */
-static float saturate_u8(float v) { return v >= 0.0f ? (v <= 255.0f ? v : 255.0f) : 0.0f; }
+static inline float saturate_u8(float v) { return v >= 0.0f ? (v <= 255.0f ? v : 255.0f) : 0.0f; }
+
+/* v rounded to the nearest integer, ties to even, for |v| <= 2^22: adding 1.5 * 2^23 leaves
+ * no fraction bits, so the addition itself rounds (in the default rounding mode). Unlike
+ * nearbyintf this needs no library call and vectorises. */
+static inline float round_even(float v) {
+  const float magic = 12582912.0f;
+  return (v + magic) - magic;
+}
 
 static int dql_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,
                    nn_err *err) {
@@ -31,22 +39,24 @@ static int dql_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **ou
   const float *x = in[0]->data;
   uint8_t *y = out[0]->data;
   int64_t n = nn_numel(in[0]);
-  float lo = 0.0f, hi = 0.0f; /* the range always includes 0 */
-#pragma omp parallel for reduction(min : lo) reduction(max : hi) schedule(static)
+  float lo = 0.0f, hi = 0.0f; /* the range always includes 0; NaN is ignored */
+#pragma omp parallel for simd reduction(min : lo) reduction(max : hi) schedule(static) \
+    if (n > 65536)
   for (int64_t i = 0; i < n; i++) {
-    if (x[i] < lo) lo = x[i];
-    if (x[i] > hi) hi = x[i];
+    lo = x[i] < lo ? x[i] : lo;
+    hi = x[i] > hi ? x[i] : hi;
   }
   float scale = (hi - lo) / 255.0f;
   uint8_t zp = 0;
   if (scale > 0.0f) {
-    zp = (uint8_t)nearbyintf(saturate_u8(0.0f - lo / scale));
+    /* |x / scale| <= 255 (plus rounding), well inside round_even's range */
+    zp = (uint8_t)round_even(saturate_u8(0.0f - lo / scale));
     const float fzp = zp;
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < n; i++) y[i] = (uint8_t)saturate_u8(nearbyintf(x[i] / scale) + fzp);
+#pragma omp parallel for simd schedule(static) if (n > 65536)
+    for (int64_t i = 0; i < n; i++)
+      y[i] = (uint8_t)(int32_t)saturate_u8(round_even(x[i] / scale) + fzp);
   } else {
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < n; i++) y[i] = 0;
+    memset(y, 0, (size_t)n);
   }
   if (n_out > 1 && out[1]) *(float *)out[1]->data = scale;
   if (n_out > 2 && out[2]) *(uint8_t *)out[2]->data = zp;

@@ -73,6 +73,11 @@ static int mp_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **o
 /* The kernel taps [lo, hi) of one axis that land inside [0, n) from window start s. */
 static inline void tap_range(int64_t s, int64_t k, int64_t d, int64_t n, int64_t *lo,
                              int64_t *hi) {
+  if (d == 1) { /* the common case, without divisions */
+    *lo = s < 0 ? -s : 0;
+    *hi = n - s < k ? (n - s > 0 ? n - s : 0) : k;
+    return;
+  }
   int64_t a = s < 0 ? (-s + d - 1) / d : 0;
   int64_t b = n - s > 0 ? (n - s + d - 1) / d : 0;
   *lo = a;
