@@ -34,7 +34,7 @@ static inline void fx_rmdir(const char *dir) {
     char p[4096];
     while ((e = readdir(d))) {
       if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-      snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+      snprintf(p, sizeof p, "%.3800s/%.255s", dir, e->d_name);
       chmod(p, 0700);
       if (unlink(p) != 0) fx_rmdir(p);
     }

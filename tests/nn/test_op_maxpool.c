@@ -203,10 +203,32 @@ static void test_cases(void) {
       {2, 2, 2, {5, 6}, {2, 3}, {2, 2}, {1, 1}, {1, 0, 0, 1}, NULL, 0, 1, NN_F32, 1},
       /* 1-D and 3-D */
       {1, 2, 3, {13}, {3}, {2}, {2}, {1, 2}, NULL, 1, 0, NN_F32, 1},
-      {3, 1, 2, {4, 5, 6}, {2, 3, 2}, {2, 1, 2}, {1, 1, 2}, {1, 0, 1, 0, 1, 1}, NULL, 0, 0,
-       NN_F32, 1},
-      {3, 1, 2, {4, 5, 6}, {2, 3, 2}, {2, 1, 2}, {1, 1, 1}, {1, 0, 1, 0, 1, 1}, NULL, 1, 1,
-       NN_F32, 1},
+      {3,
+       1,
+       2,
+       {4, 5, 6},
+       {2, 3, 2},
+       {2, 1, 2},
+       {1, 1, 2},
+       {1, 0, 1, 0, 1, 1},
+       NULL,
+       0,
+       0,
+       NN_F32,
+       1},
+      {3,
+       1,
+       2,
+       {4, 5, 6},
+       {2, 3, 2},
+       {2, 1, 2},
+       {1, 1, 1},
+       {1, 0, 1, 0, 1, 1},
+       NULL,
+       1,
+       1,
+       NN_F32,
+       1},
       /* other element types */
       {2, 1, 3, {6, 7}, {3, 3}, {2, 2}, {1, 1}, {1, 1, 1, 1}, NULL, 1, 0, NN_U8, 1},
       {2, 1, 3, {6, 7}, {3, 3}, {2, 2}, {1, 1}, {1, 1, 1, 1}, NULL, 0, 0, NN_I8, 1},
@@ -271,9 +293,35 @@ static void test_minus_infinity(void) {
   const float *y = out[0]->data;
   const int64_t *ix = out[1]->data;
   CHECK(isinf(y[0]) && y[0] < 0);
-  CHECK(ix[0] == 0);              /* window at (-1,-1): its only inside tap is (0,0) */
+  CHECK(ix[0] == 0);                 /* window at (-1,-1): its only inside tap is (0,0) */
   CHECK(ix[4] == 0 && y[8] == 1.0f); /* window at (0,0) covers 4 taps, all -inf */
   CHECK(ix[8] == 8);
+  nn_tensor_free(out[0]);
+  nn_tensor_free(out[1]);
+  nn_tensor_free(x);
+}
+
+/* Padding and dilation can leave a window with no tap inside X: lowest value, index -1.
+ * 1-D, size 1, kernel 2 with dilation 3, SAME_UPPER: one output, taps at -1 and 2. */
+static void test_empty_window(void) {
+  int64_t xd[3] = {1, 2, 1};
+  nn_tensor *x = tensor_of(NN_F32, 3, xd, NULL);
+  ((float *)x->data)[0] = 5.0f;
+  ((float *)x->data)[1] = -7.0f;
+  mp_case mc = {1, 1, 2, {1}, {2}, {1}, {3}, {0}, "SAME_UPPER", 0, 0, NN_F32, 1};
+  test_node t;
+  tn_init(&t, &nn_op_MaxPool, 1);
+  int64_t buf[15];
+  set_attrs(&t, &mc, buf);
+  nn_tensor *out[2];
+  nn_err err = {0};
+  CHECK(run_pool(&t, x, out, 2, &err) == NN_OK);
+  int64_t od[3] = {1, 2, 1};
+  CHECK(has_dims(out[0], 3, od));
+  const float *y = out[0]->data;
+  const int64_t *ix = out[1]->data;
+  CHECK(isinf(y[0]) && y[0] < 0 && isinf(y[1]) && y[1] < 0);
+  CHECK(ix[0] == -1 && ix[1] == -1);
   nn_tensor_free(out[0]);
   nn_tensor_free(out[1]);
   nn_tensor_free(x);
@@ -315,6 +363,7 @@ int main(void) {
   test_cases();
   test_sizes();
   test_minus_infinity();
+  test_empty_window();
   test_errors();
   return CHECK_DONE();
 }

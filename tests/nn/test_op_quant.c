@@ -1,5 +1,6 @@
 /* DynamicQuantizeLinear: scale and zero point from the data range (which always holds 0),
- * rounding half to even, saturation, the all-zero input, output types and shapes. */
+ * rounding half to even, saturation, the all-zero and underflowing ranges, output types and
+ * shapes. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -71,10 +72,14 @@ static void test_ties_and_saturation(void) {
   const float d[] = {-255.0f, -0.5f, -1.5f, -254.5f};
   const uint8_t yd[] = {0, 255, 253, 1};
   check_exact(d, 4, 1.0f, 255, yd);
-  /* all zero: scale 0, zero point 0, y 0, and no division by zero */
+  /* all zero: no range to divide; scale 1 as onnxruntime gives, zero point 0, y 0 */
   const float z[] = {0.0f, 0.0f, -0.0f};
   const uint8_t yz[] = {0, 0, 0};
-  check_exact(z, 3, 0.0f, 0, yz);
+  check_exact(z, 3, 1.0f, 0, yz);
+  /* a range whose scale underflows to 0: no division by zero either */
+  const float u[] = {0.0f, 1e-44f};
+  const uint8_t yu[] = {0, 0};
+  check_exact(u, 2, 0.0f, 0, yu);
 }
 
 /* A large random tensor against the definition computed here in float. */

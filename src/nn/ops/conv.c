@@ -1,5 +1,6 @@
 /* Conv: N-D (1-D to 3-D) convolution with groups, dilations, padding and optional bias,
- * computed by oneDNN in f32 (f16 tensors are stored as float and computed the same way). */
+ * computed by oneDNN in f32 (f16 tensors are stored as float, computed the same way, and
+ * their results rounded to half precision). */
 #include "nn/op.h"
 #include "nn/ops/conv_common.h"
 
@@ -8,7 +9,8 @@ static int conv_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *
   (void)n_out;
   const nn_tensor *x = in[0], *w = in[1], *b = n_in > 2 ? in[2] : NULL;
   if (x->dtype != NN_F32 && x->dtype != NN_F16)
-    return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported (float32, float16)",
+    return nn_node_fail(node, err, NN_EUNSUPPORTED,
+                        "input type %s is not supported (float32, float16)",
                         nn_dtype_name(x->dtype));
   if (w->dtype != x->dtype)
     return nn_node_fail(node, err, NN_EINVAL, "weights type %s differs from input type %s",
@@ -37,7 +39,14 @@ static int conv_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **o
   int64_t dims[NN_MAX_DIMS];
   int rc = nn_conv_geometry(node, x, w, &g, dims, err);
   if (rc) return rc == NN_EUNKNOWN ? nn_node_fail(node, err, NN_EINVAL, "shapes not known") : rc;
-  return nn_conv_f32(node, &g, x->data, w->data, b ? b->data : NULL, out[0]->data, err);
+  rc = nn_conv_f32(node, &g, x->data, w->data, b ? b->data : NULL, out[0]->data, err);
+  if (rc || out[0]->dtype != NN_F16) return rc;
+  /* float16 results are rounded to half precision, as a float16 tensor holds */
+  float *y = out[0]->data;
+  int64_t n = nn_numel(out[0]);
+#pragma omp parallel for schedule(static) if (n > 65536)
+  for (int64_t i = 0; i < n; i++) y[i] = nn_round_half(y[i]);
+  return NN_OK;
 }
 
 const nn_op nn_op_Conv = {

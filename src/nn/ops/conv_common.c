@@ -54,16 +54,16 @@ void nn_conv_release(nn_node *node) {
   node->params = NULL;
 }
 
-int nn_conv_geometry(const nn_node *node, const nn_tensor *x, const nn_tensor *w,
-                     nn_conv_geom *g, int64_t *out_dims, nn_err *err) {
+int nn_conv_geometry(const nn_node *node, const nn_tensor *x, const nn_tensor *w, nn_conv_geom *g,
+                     int64_t *out_dims, nn_err *err) {
   const nn_conv_params *p = node->params;
   if (x->ndim < 0 || w->ndim < 0) return NN_EUNKNOWN;
   if (x->ndim < 3)
     return nn_node_fail(node, err, NN_EINVAL, "input X has rank %d; expected N x C x spatial",
                         x->ndim);
   if (w->ndim != x->ndim)
-    return nn_node_fail(node, err, NN_EINVAL, "weights W have rank %d but X has rank %d",
-                        w->ndim, x->ndim);
+    return nn_node_fail(node, err, NN_EINVAL, "weights W have rank %d but X has rank %d", w->ndim,
+                        x->ndim);
   int nsp = x->ndim - 2;
   memset(g, 0, sizeof *g);
   g->n = x->dims[0];
@@ -118,19 +118,19 @@ static const dnnl_format_tag_t data_tags[] = {dnnl_ncw, dnnl_nchw, dnnl_ncdhw};
 static const dnnl_format_tag_t wei_tags[] = {dnnl_oiw, dnnl_oihw, dnnl_oidhw};
 static const dnnl_format_tag_t gwei_tags[] = {dnnl_goiw, dnnl_goihw, dnnl_goidhw};
 
-#define DNNL_TRY(call, what)                                                                \
-  do {                                                                                     \
-    dnnl_status_t st_ = (call);                                                            \
-    if (st_ != dnnl_success) {                                                             \
-      rc = nn_node_fail(node, err, nn_dnnl_code(st_), "oneDNN %s failed: %s", what,        \
-                        nn_dnnl_status_str(st_));                                          \
-      goto done;                                                                           \
-    }                                                                                      \
+#define DNNL_TRY(call, what)                                                        \
+  do {                                                                              \
+    dnnl_status_t st_ = (call);                                                     \
+    if (st_ != dnnl_success) {                                                      \
+      rc = nn_node_fail(node, err, nn_dnnl_code(st_), "oneDNN %s failed: %s", what, \
+                        nn_dnnl_status_str(st_));                                   \
+      goto done;                                                                    \
+    }                                                                               \
   } while (0)
 
 /* Creates the primitive for geometry g. */
-static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
-                       nn_conv_prim **out, nn_err *err) {
+static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias, nn_conv_prim **out,
+                       nn_err *err) {
   dnnl_engine_t engine;
   int rc = nn_dnnl_ctx(&engine, NULL, err);
   if (rc) return rc;

@@ -32,8 +32,8 @@ void nn_conv_release(nn_node *node);
 /* Checks x (N x C x spatial) against w (M x C/group x kernel) and the attributes, fills g
  * and the output dims (N x M x out spatial, rank of x) into out_dims.
  * NN_EUNKNOWN when the rank of x or w is not known. */
-int nn_conv_geometry(const nn_node *node, const nn_tensor *x, const nn_tensor *w,
-                     nn_conv_geom *g, int64_t *out_dims, nn_err *err);
+int nn_conv_geometry(const nn_node *node, const nn_tensor *x, const nn_tensor *w, nn_conv_geom *g,
+                     int64_t *out_dims, nn_err *err);
 
 /* y = conv(x, w) (+ b when b is not NULL) on f32 data in plain layouts
  * (x: N C spatial, w: M C/group kernel, y: N M out). Uses the node's cached primitive,

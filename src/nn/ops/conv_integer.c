@@ -181,8 +181,8 @@ static int conv_int(const nn_node *node, const nn_conv_geom *g, const int16_t *x
   nn_win w3;
   nn_win_to_3d(&g->win, &w3);
   const int64_t P = w3.out[0] * w3.out[1] * w3.out[2];
-  const int64_t mg = g->m / g->group, kg = (g->c / g->group) * w3.kernel[0] * w3.kernel[1] *
-                                            w3.kernel[2];
+  const int64_t mg = g->m / g->group,
+                kg = (g->c / g->group) * w3.kernel[0] * w3.kernel[1] * w3.kernel[2];
   int64_t nt_max = (512 * 1024) / (2 * (kg ? kg : 1));
   if (nt_max > TILE_MAX) nt_max = TILE_MAX;
   if (nt_max < 16) nt_max = 16;
@@ -205,8 +205,8 @@ static int conv_int(const nn_node *node, const nn_conv_geom *g, const int16_t *x
       int64_t tile = job % ntiles, gi = (job / ntiles) % g->group, n = job / (ntiles * g->group);
       int64_t p0 = tile * nt_max, nt = P - p0 < nt_max ? P - p0 : nt_max;
       im2col_tile(xq, g, &w3, n, gi, p0, nt, base, col);
-      gemm_tile(wq + gi * mg * kg, col, mg, kg, nt, wide, acc,
-                y + (n * g->m + gi * mg) * P + p0, P);
+      gemm_tile(wq + gi * mg * kg, col, mg, kg, nt, wide, acc, y + (n * g->m + gi * mg) * P + p0,
+                P);
     }
     free(col);
     free(base);
@@ -236,9 +236,8 @@ static void digit_f32(const nn_tensor *t, int32_t z, int64_t b, int j, int n, fl
 
 /* y = conv(x - zx, wf) exactly through n f32 convolutions, one per base-b digit of x - zx,
  * each small enough for exact f32 sums; y accumulates sum_j b^j conv(d_j, wf) modulo 2^32. */
-static int conv_digits(const nn_node *node, const nn_conv_geom *g, const nn_tensor *x,
-                       int32_t zx, const float *wf, int64_t b, int n, int32_t *y, int64_t ny,
-                       nn_err *err) {
+static int conv_digits(const nn_node *node, const nn_conv_geom *g, const nn_tensor *x, int32_t zx,
+                       const float *wf, int64_t b, int n, int32_t *y, int64_t ny, nn_err *err) {
   float *xf = malloc((size_t)nn_numel(x) * sizeof *xf + 1);
   float *yf = n > 1 ? malloc((size_t)ny * sizeof *yf) : NULL;
   int rc = NN_OK;
@@ -305,8 +304,7 @@ static int ci_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out
   int32_t *zw = malloc((size_t)g.m * sizeof *zw);
   if (!zw) return nn_node_fail(node, err, NN_ENOMEM, "out of memory");
   int per_channel = wz && nn_numel(wz) > 1;
-  for (int64_t m = 0; m < g.m; m++)
-    zw[m] = wz ? (int32_t)nn_get_i64(wz, per_channel ? m : 0) : 0;
+  for (int64_t m = 0; m < g.m; m++) zw[m] = wz ? (int32_t)nn_get_i64(wz, per_channel ? m : 0) : 0;
   /* Every partial sum of an output is at most max|x - zx| * sum_k |w[m,k] - zw[m]|. */
   int64_t a = max_abs_dev(x, zx), s = max_abs_row_sum(w, zw, g.m, kg), base;
   int32_t *y = out[0]->data;

@@ -2,8 +2,8 @@
  *   x_min = min(0, min(x)), x_max = max(0, max(x)), y_scale = (x_max - x_min) / 255,
  *   y_zero_point = saturate(round(0 - x_min / y_scale)),
  *   y = saturate(round(x / y_scale) + y_zero_point),
- * rounding half to even, saturating to [0, 255]. An all-zero input gives scale 0, zero
- * point 0 and y 0. */
+ * rounding half to even, saturating to [0, 255]. An all-zero input gives scale 1 (as
+ * onnxruntime does; the formula would divide 0 by 0), zero point 0 and y 0. */
 #include <string.h>
 
 #include "nn/op.h"
@@ -13,7 +13,8 @@ static int dql_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **
   (void)n_in;
   const nn_tensor *x = in[0];
   if (x->dtype != NN_F32 && x->dtype != NN_F16)
-    return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported (float32, float16)",
+    return nn_node_fail(node, err, NN_EUNSUPPORTED,
+                        "input type %s is not supported (float32, float16)",
                         nn_dtype_name(x->dtype));
   if (x->ndim < 0) return NN_EUNKNOWN;
   nn_set_shape(out[0], NN_U8, x->ndim, x->dims);
@@ -40,13 +41,15 @@ static int dql_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **ou
   uint8_t *y = out[0]->data;
   int64_t n = nn_numel(in[0]);
   float lo = 0.0f, hi = 0.0f; /* the range always includes 0; NaN is ignored */
-#pragma omp parallel for simd reduction(min : lo) reduction(max : hi) schedule(static) \
-    if (n > 65536)
+#pragma omp parallel for simd reduction(min                 \
+                                        : lo) reduction(max \
+                                                        : hi) schedule(static) if (n > 65536)
   for (int64_t i = 0; i < n; i++) {
     lo = x[i] < lo ? x[i] : lo;
     hi = x[i] > hi ? x[i] : hi;
   }
-  float scale = (hi - lo) / 255.0f;
+  /* An all-zero input has no range: onnxruntime then uses scale 1 (zero point 0, y 0). */
+  float scale = hi == lo ? 1.0f : (hi - lo) / 255.0f;
   uint8_t zp = 0;
   if (scale > 0.0f) {
     /* |x / scale| <= 255 (plus rounding), well inside round_even's range */
@@ -55,7 +58,7 @@ static int dql_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **ou
 #pragma omp parallel for simd schedule(static) if (n > 65536)
     for (int64_t i = 0; i < n; i++)
       y[i] = (uint8_t)(int32_t)saturate_u8(round_even(x[i] / scale) + fzp);
-  } else {
+  } else { /* a range so small that the scale underflows */
     memset(y, 0, (size_t)n);
   }
   if (n_out > 1 && out[1]) *(float *)out[1]->data = scale;

@@ -52,7 +52,11 @@ static int mp_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **o
   (void)n_in;
   const nn_tensor *x = in[0];
   switch (x->dtype) {
-    case NN_F32: case NN_F16: case NN_F64: case NN_U8: case NN_I8: break;
+    case NN_F32:
+    case NN_F16:
+    case NN_F64:
+    case NN_U8:
+    case NN_I8: break;
     default:
       return nn_node_fail(node, err, NN_EUNSUPPORTED,
                           "input type %s is not supported (float32, float16, float64, uint8, int8)",
@@ -71,8 +75,7 @@ static int mp_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **o
 }
 
 /* The kernel taps [lo, hi) of one axis that land inside [0, n) from window start s. */
-static inline void tap_range(int64_t s, int64_t k, int64_t d, int64_t n, int64_t *lo,
-                             int64_t *hi) {
+static inline void tap_range(int64_t s, int64_t k, int64_t d, int64_t n, int64_t *lo, int64_t *hi) {
   if (d == 1) { /* the common case, without divisions */
     *lo = s < 0 ? -s : 0;
     *hi = n - s < k ? (n - s > 0 ? n - s : 0) : k;
@@ -86,49 +89,54 @@ static inline void tap_range(int64_t s, int64_t k, int64_t d, int64_t n, int64_t
 
 /* Generic 3-D kernel for one element type. Indices (when idx is not NULL) are the
  * flattened position in X: row-major, or column-major over the spatial axes when col.
- * A window's first tap is taken even when it equals LOWEST, so that every index is valid. */
-#define MAXPOOL_3D(NAME, T, LOWEST, IS_NAN)                                                        \
-  static void NAME(const T *x, T *y, int64_t *idx, int64_t nc, const nn_win *w, int col) {   \
-    const int64_t D = w->in[0], H = w->in[1], W = w->in[2];                                  \
-    const int64_t OD = w->out[0], OH = w->out[1], OW = w->out[2];                            \
-    const int64_t isz = D * H * W, osz = OD * OH * OW;                                       \
-    _Pragma("omp parallel for schedule(static)") for (int64_t c = 0; c < nc; c++) {          \
-      const T *xi = x + c * isz;                                                             \
-      int64_t o = c * osz;                                                                   \
-      for (int64_t oz = 0; oz < OD; oz++) {                                                  \
-        int64_t z0 = oz * w->stride[0] - w->pad_l[0], za, zb;                                \
-        tap_range(z0, w->kernel[0], w->dilation[0], D, &za, &zb);                            \
-        for (int64_t oy = 0; oy < OH; oy++) {                                                \
-          int64_t y0 = oy * w->stride[1] - w->pad_l[1], ya, yb;                              \
-          tap_range(y0, w->kernel[1], w->dilation[1], H, &ya, &yb);                          \
-          for (int64_t ox = 0; ox < OW; ox++, o++) {                                         \
-            int64_t x0 = ox * w->stride[2] - w->pad_l[2], xa, xb;                            \
-            tap_range(x0, w->kernel[2], w->dilation[2], W, &xa, &xb);                        \
-            T best = LOWEST;                                                                 \
-            int64_t bz = -1, by = 0, bx = 0;                                                 \
-            for (int64_t a = za; a < zb; a++) {                                              \
-              int64_t iz = z0 + a * w->dilation[0];                                          \
-              for (int64_t b = ya; b < yb; b++) {                                            \
-                int64_t iy = y0 + b * w->dilation[1];                                        \
-                const T *row = xi + (iz * H + iy) * W;                                       \
-                for (int64_t e = xa; e < xb; e++) {                                          \
-                  int64_t ix = x0 + e * w->dilation[2];                                      \
-                  if (row[ix] > best || (bz < 0 && !IS_NAN(row[ix])))                        \
-                    best = row[ix], bz = iz, by = iy, bx = ix;                               \
-                }                                                                            \
-              }                                                                              \
-            }                                                                                \
-            y[o] = best;                                                                     \
-            if (!idx) continue;                                                              \
-            if (bz < 0) { /* empty or all-NaN window: the first tap inside X */              \
-              bz = z0 + za * w->dilation[0], by = y0 + ya * w->dilation[1];                  \
-              bx = x0 + xa * w->dilation[2];                                                 \
-            }                                                                                \
-            idx[o] = c * isz + (col ? bz + D * (by + H * bx) : (bz * H + by) * W + bx);      \
-          }                                                                                  \
-        }                                                                                    \
-      }                                                                                      \
-    }                                                                                        \
+ * A window's first tap is taken even when it equals LOWEST, so that every index is valid;
+ * a window with no tap inside X (padding and dilation can make one) gives LOWEST and -1. */
+#define MAXPOOL_3D(NAME, T, LOWEST, IS_NAN)                                                \
+  static void NAME(const T *x, T *y, int64_t *idx, int64_t nc, const nn_win *w, int col) { \
+    const int64_t D = w->in[0], H = w->in[1], W = w->in[2];                                \
+    const int64_t OD = w->out[0], OH = w->out[1], OW = w->out[2];                          \
+    const int64_t isz = D * H * W, osz = OD * OH * OW;                                     \
+    _Pragma("omp parallel for schedule(static)") for (int64_t c = 0; c < nc; c++) {        \
+      const T *xi = x + c * isz;                                                           \
+      int64_t o = c * osz;                                                                 \
+      for (int64_t oz = 0; oz < OD; oz++) {                                                \
+        int64_t z0 = oz * w->stride[0] - w->pad_l[0], za, zb;                              \
+        tap_range(z0, w->kernel[0], w->dilation[0], D, &za, &zb);                          \
+        for (int64_t oy = 0; oy < OH; oy++) {                                              \
+          int64_t y0 = oy * w->stride[1] - w->pad_l[1], ya, yb;                            \
+          tap_range(y0, w->kernel[1], w->dilation[1], H, &ya, &yb);                        \
+          for (int64_t ox = 0; ox < OW; ox++, o++) {                                       \
+            int64_t x0 = ox * w->stride[2] - w->pad_l[2], xa, xb;                          \
+            tap_range(x0, w->kernel[2], w->dilation[2], W, &xa, &xb);                      \
+            T best = LOWEST;                                                               \
+            int64_t bz = -1, by = 0, bx = 0;                                               \
+            for (int64_t a = za; a < zb; a++) {                                            \
+              int64_t iz = z0 + a * w->dilation[0];                                        \
+              for (int64_t b = ya; b < yb; b++) {                                          \
+                int64_t iy = y0 + b * w->dilation[1];                                      \
+                const T *row = xi + (iz * H + iy) * W;                                     \
+                for (int64_t e = xa; e < xb; e++) {                                        \
+                  int64_t ix = x0 + e * w->dilation[2];                                    \
+                  if (row[ix] > best || (bz < 0 && !IS_NAN(row[ix])))                      \
+                    best = row[ix], bz = iz, by = iy, bx = ix;                             \
+                }                                                                          \
+              }                                                                            \
+            }                                                                              \
+            y[o] = best;                                                                   \
+            if (!idx) continue;                                                            \
+            if (bz < 0 && (za >= zb || ya >= yb || xa >= xb)) { /* no tap inside X */      \
+              idx[o] = -1;                                                                 \
+              continue;                                                                    \
+            }                                                                              \
+            if (bz < 0) { /* all NaN: the first tap */                                     \
+              bz = z0 + za * w->dilation[0], by = y0 + ya * w->dilation[1];                \
+              bx = x0 + xa * w->dilation[2];                                               \
+            }                                                                              \
+            idx[o] = c * isz + (col ? bz + D * (by + H * bx) : (bz * H + by) * W + bx);    \
+          }                                                                                \
+        }                                                                                  \
+      }                                                                                    \
+    }                                                                                      \
   }
 
 #define NEVER_NAN(v) 0

@@ -247,33 +247,55 @@ static void gather(const taps *t, const nn_tensor *x, nn_tensor *y, double extra
 }
 
 /* Linear resampling of the last two axes of float data; the leading axes are left alone. */
-static int bilinear(const taps *t, const nn_tensor *x, nn_tensor *y) {
+/* Where output index o lies on an input axis, computed in float exactly as onnxruntime's
+ * bilinear kernel does, so that quantised models downstream see the same bits. */
+static float ort_coord(nn_resize_coord c, float o, float scale, float out_len) {
+  switch (c) {
+    case NN_RESIZE_PYTORCH_HALF_PIXEL: return out_len > 1 ? (o + 0.5f) / scale - 0.5f : 0.0f;
+    case NN_RESIZE_ASYMMETRIC: return o / scale;
+    default: return (o + 0.5f) / scale - 0.5f;
+  }
+}
+
+/* Per output index of one axis: the two source indices and their weights (w1 for the
+ * first, w2 for the second), onnxruntime's way. */
+static void ort_axis(nn_resize_coord c, int64_t in, int64_t out, float scale, int64_t *i1,
+                     int64_t *i2, float *w1, float *w2) {
+  for (int64_t o = 0; o < out; o++) {
+    float x = scale == 1 ? (float)o : ort_coord(c, (float)o, scale, (float)out);
+    x = x < 0 ? 0 : x > (float)(in - 1) ? (float)(in - 1) : x;
+    int64_t a = (int64_t)x < in - 1 ? (int64_t)x : in - 1, b = a + 1 < in - 1 ? a + 1 : in - 1;
+    float d1 = fabsf(x - (float)a), d2 = fabsf(x - (float)b);
+    if (a == b) d1 = d2 = 0.5f;
+    i1[o] = a;
+    i2[o] = b;
+    w1[o] = d2; /* the first source is weighted by the distance to the second */
+    w2[o] = d1;
+  }
+}
+
+/* Linear resize of the last two axes of float data (the leading axes keep their length).
+ * y = wx1*wy1*X11 + wx2*wy1*X21 + wx1*wy2*X12 + wx2*wy2*X22, in that order. */
+static int bilinear(const nn_resize_attrs *a, const nn_tensor *x, const double *scales,
+                    nn_tensor *y) {
   int r = x->ndim;
   int64_t ih = x->dims[r - 2], iw = x->dims[r - 1], oh = y->dims[r - 2], ow = y->dims[r - 1];
   int64_t planes = nn_numel(y) / (oh * ow);
-  int64_t *yo = malloc((size_t)oh * 2 * sizeof *yo), *xo = malloc((size_t)ow * 2 * sizeof *xo);
-  float *wy = malloc((size_t)oh * sizeof *wy), *wx = malloc((size_t)ow * 2 * sizeof *wx);
-  if (!yo || !xo || !wy || !wx) {
-    free(yo);
-    free(xo);
+  float sh = scales ? (float)scales[r - 2] : (float)oh / (float)ih;
+  float sw = scales ? (float)scales[r - 1] : (float)ow / (float)iw;
+  int64_t *y1 = malloc((size_t)oh * 2 * sizeof *y1), *x1 = malloc((size_t)ow * 2 * sizeof *x1);
+  float *wy = malloc((size_t)oh * 2 * sizeof *wy), *wx = malloc((size_t)ow * 2 * sizeof *wx);
+  if (!y1 || !x1 || !wy || !wx) {
+    free(y1);
+    free(x1);
     free(wy);
     free(wx);
     return NN_ENOMEM;
   }
-  const taps *th = &t[r - 2], *tw = &t[r - 1];
-  for (int64_t o = 0; o < oh; o++) {
-    int two = th->k == 2;
-    yo[2 * o] = th->idx[o * th->k] * iw;
-    yo[2 * o + 1] = th->idx[o * th->k + two] * iw;
-    wy[o] = two ? (float)th->w[o * 2 + 1] : 0.0f;
-  }
-  for (int64_t o = 0; o < ow; o++) {
-    int two = tw->k == 2;
-    xo[2 * o] = tw->idx[o * tw->k];
-    xo[2 * o + 1] = tw->idx[o * tw->k + two];
-    wx[2 * o] = two ? (float)tw->w[o * 2] : 1.0f;
-    wx[2 * o + 1] = two ? (float)tw->w[o * 2 + 1] : 0.0f;
-  }
+  int64_t *y2 = y1 + oh, *x2 = x1 + ow;
+  float *wy1 = wy, *wy2 = wy + oh, *wx1 = wx, *wx2 = wx + ow;
+  ort_axis(a->coord, ih, oh, sh, y1, y2, wy1, wy2);
+  ort_axis(a->coord, iw, ow, sw, x1, x2, wx1, wx2);
   const float *src = x->data;
   float *dst = y->data;
   int half = y->dtype == NN_F16;
@@ -281,20 +303,19 @@ static int bilinear(const taps *t, const nn_tensor *x, nn_tensor *y) {
   for (int64_t task = 0; task < planes * oh; task++) {
     int64_t p = task / oh, oy = task % oh;
     const float *plane = src + p * ih * iw;
-    const float *r0 = plane + yo[2 * oy], *r1 = plane + yo[2 * oy + 1];
-    float b = wy[oy], a = 1.0f - b;
+    const float *r1 = plane + y1[oy] * iw, *r2 = plane + y2[oy] * iw;
+    float a1 = wy1[oy], a2 = wy2[oy];
     float *o = dst + task * ow;
     for (int64_t ox = 0; ox < ow; ox++) {
-      int64_t x0 = xo[2 * ox], x1 = xo[2 * ox + 1];
-      float w0 = wx[2 * ox], w1 = wx[2 * ox + 1];
-      float top = r0[x0] * w0 + r0[x1] * w1, bottom = r1[x0] * w0 + r1[x1] * w1;
-      o[ox] = top * a + bottom * b;
+      int64_t c1 = x1[ox], c2 = x2[ox];
+      float b1 = wx1[ox], b2 = wx2[ox];
+      o[ox] = b1 * a1 * r1[c1] + b2 * a1 * r1[c2] + b1 * a2 * r2[c1] + b2 * a2 * r2[c2];
     }
     if (half)
       for (int64_t ox = 0; ox < ow; ox++) o[ox] = round_half(o[ox]);
   }
-  free(yo);
-  free(xo);
+  free(y1);
+  free(x1);
   free(wy);
   free(wx);
   return NN_OK;
@@ -398,17 +419,18 @@ int nn_resize(const nn_resize_attrs *a, const nn_tensor *x, const double *scales
     rc = build_taps(a, in, out, scale, out_len, start, end, &t[d]);
   }
   if (!rc) {
-    int all_single = 1, lead_identity = r >= 2, any_outside = 0;
+    int all_single = 1, lead_identity = r >= 2;
     for (int d = 0; d < r; d++) {
       if (t[d].k != 1) all_single = 0;
       if (d < r - 2 && !t[d].identity) lead_identity = 0;
-      if (t[d].outside) any_outside = 1;
     }
     int float_stored = x->dtype == NN_F32 || x->dtype == NN_F16;
     if (all_single)
       gather(t, x, y, a->extrapolation);
-    else if (lead_identity && !any_outside && float_stored && t[r - 2].k <= 2 && t[r - 1].k <= 2)
-      rc = bilinear(t, x, y);
+    else if (lead_identity && float_stored && a->mode == NN_RESIZE_LINEAR &&
+             (a->coord == NN_RESIZE_HALF_PIXEL || a->coord == NN_RESIZE_PYTORCH_HALF_PIXEL ||
+              a->coord == NN_RESIZE_ASYMMETRIC))
+      rc = bilinear(a, x, scales, y);
     else
       rc = general(t, x, y, a->extrapolation);
   }

@@ -15,8 +15,8 @@ static int read_ints(const nn_node *node, const char *name, int max, int64_t lo,
     return nn_node_fail(node, err, NN_EINVAL, "attribute '%s' must be a list of ints", name);
   if (n > max)
     return nn_node_fail(node, err, NN_EUNSUPPORTED,
-                        "attribute '%s' has %d values; only 1-D to 3-D windows are supported",
-                        name, n);
+                        "attribute '%s' has %d values; only 1-D to 3-D windows are supported", name,
+                        n);
   for (int i = 0; i < n; i++) {
     if (v[i] < lo)
       return nn_node_fail(node, err, NN_EINVAL, "attribute '%s' has value %lld (must be >= %lld)",
@@ -36,8 +36,7 @@ int nn_win_parse(const nn_node *node, int allow_ceil, nn_win_attrs *a, nn_err *e
       (rc = read_ints(node, "pads", 2 * NN_WIN_MAX_SP, 0, a->pads, &a->n_pads, err)))
     return rc;
   if (a->n_pads % 2)
-    return nn_node_fail(node, err, NN_EINVAL, "attribute 'pads' has an odd count (%d)",
-                        a->n_pads);
+    return nn_node_fail(node, err, NN_EINVAL, "attribute 'pads' has an odd count (%d)", a->n_pads);
   const char *ap = nn_attr_str(node, "auto_pad", "NOTSET");
   if (!ap[0] || !strcmp(ap, "NOTSET"))
     a->auto_pad = NN_PAD_NOTSET;
