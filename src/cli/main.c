@@ -11,6 +11,8 @@ static void usage(FILE *f) {
           "usage:\n"
           "  cutout remove IN [-o OUT] [options]   cut out the subject of photo IN\n"
           "  cutout i IN OUT [options]             the same (rembg-style short form)\n"
+          "  cutout synth ... -n N -o OUT          synthesise a set (cutout synth --help)\n"
+          "  cutout eval ...                       score mattes or the pipeline (cutout eval --help)\n"
           "  cutout version                        print the version\n"
           "  cutout help                           this text\n"
           "\n"
@@ -31,6 +33,8 @@ int main(int argc, char **argv) {
   }
   const char *cmd = argv[1];
   if (!strcmp(cmd, "remove") || !strcmp(cmd, "i")) return cmd_remove(argc - 1, argv + 1);
+  if (!strcmp(cmd, "synth")) return cmd_synth(argc - 1, argv + 1);
+  if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("cutout %s\n", ct_version());
     return 0;

@@ -48,6 +48,14 @@ uint64_t img_get_max_pixels(void);
 int img_load_rgb(const char *path, ct_img **out, char *err, size_t errlen);
 int img_load_mem_rgb(const void *buf, size_t len, ct_img **out, char *err, size_t errlen);
 
+/* Decodes like img_load_rgb but keeps transparency: 4 channels, straight (unpremultiplied)
+ * alpha, opaque when the file has none. *had_alpha (may be NULL) tells whether it had one. */
+int img_load_rgba(const char *path, ct_img **out, int *had_alpha, char *err, size_t errlen);
+
+/* Encodes a grey or RGB image to JPEG at quality 1..100 in memory (freed with free()). */
+int img_encode_jpeg(const ct_img *im, int quality, void **buf, size_t *len, char *err,
+                    size_t errlen);
+
 /* Writes by the path's extension (case-insensitive): .png (fast compression; grey, RGB, RGBA),
  * .webp (lossless for RGBA, quality 90 otherwise), .jpg/.jpeg (grey or RGB only), .tif/.tiff.
  * The file is written under a temporary name in the same folder and renamed over path, so a

@@ -58,6 +58,10 @@ int nn_run(nn_graph *g, nn_tensor *const *inputs, int n_inputs, nn_tensor **outp
     }
   }
   int rc = NN_OK;
+  if (g->plan_offset && !g->arena) {
+    g->arena = aligned_alloc(64, g->plan_size ? g->plan_size : 64);
+    if (!g->arena) rc = nn_fail(err, NN_ENOMEM, "out of memory for a %zu-byte arena", g->plan_size);
+  }
   for (int i = 0; i < n_inputs && !rc; i++) rc = bind_input(g, i, inputs[i], &rt[g->inputs[i]], err);
   for (int i = 0; i < g->n_nodes && !rc; i++) {
     nn_node *n = &g->nodes[i];
@@ -72,8 +76,16 @@ int nn_run(nn_graph *g, nn_tensor *const *inputs, int n_inputs, nn_tensor **outp
     rc = n->op->shape(n, in, n->n_in, out, n->n_out, err);
     if (rc == NN_EUNKNOWN)
       rc = nn_node_fail(n, err, NN_EINVAL, "output shape could not be computed");
-    for (int k = 0; k < n->n_out && !rc; k++)
-      if (out[k]) rc = nn_tensor_alloc(out[k], err);
+    for (int k = 0; k < n->n_out && !rc; k++) {
+      if (!out[k]) continue;
+      const nn_tensor *planned = &g->values[n->out[k]].t;
+      out[k]->block = planned->block; /* the layout chosen by nn_pass_layout */
+      int64_t off = g->arena ? g->plan_offset[n->out[k]] : -1;
+      if (off >= 0 && nn_same_shape(out[k], planned) && out[k]->dtype == planned->dtype)
+        out[k]->data = (char *)g->arena + off; /* not owned: the arena holds it */
+      else
+        rc = nn_tensor_alloc(out[k], err);
+    }
     if (!rc) {
       double t0 = g->prof_sec ? seconds() : 0;
       rc = n->op->run(n, in, n->n_in, out, n->n_out, err);

@@ -47,6 +47,8 @@ void nn_graph_free(nn_graph *g) {
   free(g->inputs);
   free(g->outputs);
   free(g->prof_sec);
+  free(g->plan_offset);
+  free(g->arena);
   free(g);
 }
 

@@ -10,6 +10,9 @@
  *            Used both at load (inference, folding) and before every run.
  *   run      computes the outputs, whose storage is allocated from shape()'s result.
  *   release  frees node->params. NULL when prepare stores nothing.
+ *   blocked  1 when the node can run with its float data inputs in the channel-blocked
+ *            layout `block` (nn/layout.h), given the inputs' dims (data may be NULL); its
+ *            output is then in the same layout. NULL: plain layout only.
  * Omitted optional inputs arrive as NULL pointers; omitted outputs likewise. */
 #ifndef CUTOUT_NN_OP_H
 #define CUTOUT_NN_OP_H
@@ -26,6 +29,7 @@ typedef struct nn_op {
   int (*run)(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,
              nn_err *err);
   void (*release)(nn_node *node);
+  int (*blocked)(const nn_node *node, nn_tensor *const *in, int n_in, int block);
 } nn_op;
 
 /* The op for (domain, op_type); NULL when unknown. "" and "ai.onnx" are the default domain. */

@@ -17,6 +17,9 @@ int nn_load(const char *path, nn_graph **out, nn_err *err) {
   rc = nn_prepare(*out, err);
   if (!rc) rc = nn_pass_widen_fp16(*out, err);
   if (!rc) rc = nn_pass_prune(*out, err);
+  if (!rc) rc = nn_pass_fuse(*out, err);
+  if (!rc) rc = nn_pass_layout(*out, err);
+  if (!rc) rc = nn_pass_plan(*out, err);
   if (rc) {
     nn_graph_free(*out);
     *out = NULL;

@@ -45,7 +45,16 @@ int64_t nn_numel(const nn_tensor *t) {
   return n;
 }
 
-size_t nn_nbytes(const nn_tensor *t) { return (size_t)nn_numel(t) * nn_dtype_size(t->dtype); }
+int64_t nn_storage_numel(const nn_tensor *t) {
+  if (!t->block || t->ndim < 3) return nn_numel(t);
+  int64_t n = t->dims[0] * ((t->dims[1] + t->block - 1) / t->block) * t->block;
+  for (int i = 2; i < t->ndim; i++) n *= t->dims[i];
+  return n;
+}
+
+size_t nn_nbytes(const nn_tensor *t) {
+  return (size_t)nn_storage_numel(t) * nn_dtype_size(t->dtype);
+}
 
 void nn_set_shape(nn_tensor *t, nn_dtype dtype, int ndim, const int64_t *dims) {
   t->dtype = dtype;
@@ -88,7 +97,7 @@ int nn_tensor_alloc(nn_tensor *t, nn_err *err) {
       return nn_fail(err, NN_ENOMEM, "tensor too large");
     n *= t->dims[i];
   }
-  size_t bytes = (size_t)n * es;
+  size_t bytes = nn_nbytes(t);
   size_t rounded = (bytes + 63) / 64 * 64;
   if (!rounded) rounded = 64;
   void *p = aligned_alloc(64, rounded);
@@ -114,8 +123,18 @@ nn_tensor *nn_tensor_new(nn_dtype dtype, int ndim, const int64_t *dims, nn_err *
 }
 
 nn_tensor *nn_tensor_clone(const nn_tensor *src, nn_err *err) {
-  nn_tensor *t = nn_tensor_new(src->dtype, src->ndim, src->dims, err);
-  if (t && src->data) memcpy(t->data, src->data, nn_nbytes(src));
+  nn_tensor *t = calloc(1, sizeof *t);
+  if (!t) {
+    nn_fail(err, NN_ENOMEM, "out of memory");
+    return NULL;
+  }
+  nn_set_shape(t, src->dtype, src->ndim, src->dims);
+  t->block = src->block;
+  if (nn_tensor_alloc(t, err)) {
+    free(t);
+    return NULL;
+  }
+  if (src->data) memcpy(t->data, src->data, nn_nbytes(src));
   return t;
 }
 

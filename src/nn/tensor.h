@@ -35,6 +35,9 @@ typedef struct nn_tensor {
   int64_t dims[NN_MAX_DIMS];
   void *data; /* NULL when only the shape is known */
   int owned;  /* data was allocated by nn_tensor_alloc and is freed with the tensor */
+  int block;  /* 0: plain row-major. B > 0: channel-blocked (oneDNN's nChwBc) for rank >= 3:
+               * dims N, C, spatial... stored as [N][ceil(C/B)][spatial...][B], channels past C
+               * padded with zeros. See nn/layout.h. */
 } nn_tensor;
 
 /* Bytes one element takes in storage (NN_F16 -> 4); 0 for unsupported types. */
@@ -44,13 +47,16 @@ int nn_dtype_supported(nn_dtype t);
 int nn_dtype_is_float(nn_dtype t); /* F32, F16, F64 */
 
 int64_t nn_numel(const nn_tensor *t);
+/* Elements in storage: nn_numel, plus the channel padding of a blocked tensor. */
+int64_t nn_storage_numel(const nn_tensor *t);
+/* Bytes in storage (nn_storage_numel * element size). */
 size_t nn_nbytes(const nn_tensor *t);
 void nn_set_shape(nn_tensor *t, nn_dtype dtype, int ndim, const int64_t *dims);
 int nn_same_shape(const nn_tensor *a, const nn_tensor *b);
 /* "1x3x1024x1024" into buf. */
 const char *nn_shape_str(const nn_tensor *t, char *buf, size_t len);
 
-/* Allocates t->data for t's dtype and dims (zeroed, 64-byte aligned). */
+/* Allocates t->data for t's dtype, dims and block (zeroed, 64-byte aligned). */
 int nn_tensor_alloc(nn_tensor *t, nn_err *err);
 /* A new tensor with its own storage. */
 nn_tensor *nn_tensor_new(nn_dtype dtype, int ndim, const int64_t *dims, nn_err *err);

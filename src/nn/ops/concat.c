@@ -1,4 +1,8 @@
-/* Concat: joins tensors of one dtype along an axis; all other dims must match. */
+/* Concat: joins tensors of one dtype along an axis; all other dims must match.
+ * Rank-4 float32 inputs may be channel-blocked (nn/layout.h) when joined along C and every
+ * input's C is a multiple of the block: an input's storage for one n is then its
+ * C_i / B * H * W pixels of B lanes, with no padding, and the output's storage for that n is
+ * those runs one after the other, which is the plain copy with inner = H * W. */
 #include <stdint.h>
 #include <string.h>
 
@@ -52,13 +56,36 @@ static int concat_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor
   return NN_OK;
 }
 
+/* 1 when the inputs can be joined in the blocked layout `block`. */
+static int concat_blocked(const nn_node *node, nn_tensor *const *in, int n_in, int block) {
+  if (block <= 0 || n_in < 1 || !in[0] || in[0]->ndim != 4) return 0;
+  if (nn_axis(nn_attr_int(node, "axis", 0), 4) != 1) return 0;
+  for (int i = 0; i < n_in; i++) {
+    const nn_tensor *t = in[i];
+    if (!t || t->dtype != NN_F32 || t->ndim != 4) return 0;
+    for (int d = 0; d < 4; d++)
+      if (t->dims[d] < 0 || (d != 1 && t->dims[d] != in[0]->dims[d])) return 0;
+    if (t->dims[1] % block) return 0;
+  }
+  return 1;
+}
+
 static int concat_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out,
                       int n_out, nn_err *err) {
   (void)n_out;
-  (void)err;
   nn_tensor *o = out[0];
   int r = o->ndim;
   int axis = nn_axis(nn_attr_int(node, "axis", 0), r);
+  int any_blocked = o->block;
+  for (int i = 0; i < n_in; i++) any_blocked |= in[i]->block;
+  if (any_blocked) {
+    int same = o->block == in[0]->block;
+    for (int i = 0; i < n_in; i++) same = same && in[i]->block == in[0]->block;
+    if (!same || !concat_blocked(node, in, n_in, in[0]->block))
+      return nn_node_fail(node, err, NN_EINVAL,
+                          "channel-blocked inputs need rank-4 float32 data joined along axis 1, "
+                          "each with whole channel blocks, all in the output's layout");
+  }
   size_t esz = nn_dtype_size(o->dtype);
   int64_t outer = 1, inner = 1;
   for (int d = 0; d < axis; d++) outer *= o->dims[d];
@@ -79,4 +106,4 @@ static int concat_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *
 }
 
 const nn_op nn_op_Concat = {"Concat", 1, 2147483647, 1, 1, concat_prepare, concat_shape,
-                            concat_run, NULL};
+                            concat_run, NULL, concat_blocked};

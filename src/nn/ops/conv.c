@@ -39,7 +39,8 @@ static int conv_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **o
   int64_t dims[NN_MAX_DIMS];
   int rc = nn_conv_geometry(node, x, w, &g, dims, err);
   if (rc) return rc == NN_EUNKNOWN ? nn_node_fail(node, err, NN_EINVAL, "shapes not known") : rc;
-  rc = nn_conv_f32(node, &g, x->data, w->data, b ? b->data : NULL, out[0]->data, err);
+  rc = nn_conv_f32(node, &g, x->data, x->block, w->data, b ? b->data : NULL, out[0]->data,
+                   out[0]->block, err);
   if (rc || out[0]->dtype != NN_F16) return rc;
   /* float16 results are rounded to half precision, as a float16 tensor holds */
   float *y = out[0]->data;
@@ -47,6 +48,15 @@ static int conv_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **o
 #pragma omp parallel for schedule(static) if (n > 65536)
   for (int64_t i = 0; i < n; i++) y[i] = nn_round_half(y[i]);
   return NN_OK;
+}
+
+/* 2-D f32 convolutions with constant weights (reordered once for the blocked kernels) read
+ * plain or blocked input and write the blocked layout, where oneDNN has a fast kernel for
+ * it (its 2.6 release has none for some large dilations: those stay plain). */
+static int conv_blocked(const nn_node *node, nn_tensor *const *in, int n_in, int block) {
+  (void)n_in;
+  return in[0]->ndim == 4 && in[0]->dtype == NN_F32 && in[1]->ndim == 4 && in[1]->data &&
+         nn_conv_blocked_ok(node, in[0], in[1], block);
 }
 
 const nn_op nn_op_Conv = {
@@ -59,4 +69,5 @@ const nn_op nn_op_Conv = {
     .shape = conv_shape,
     .run = conv_run,
     .release = nn_conv_release,
+    .blocked = conv_blocked,
 };

@@ -9,18 +9,29 @@
 #include "nn/op.h"
 
 /* The values a primitive depends on, in a fixed order (see geom_key). */
-#define KEY_LEN (7 + 6 * NN_WIN_MAX_SP)
+#define KEY_LEN (10 + 6 * NN_WIN_MAX_SP)
 
 typedef struct nn_conv_prim {
   int64_t key[KEY_LEN];
   dnnl_primitive_t prim;
   dnnl_memory_desc_t src_md, wei_md, bias_md, dst_md;
+  dnnl_memory_desc_t wei_user_md; /* the weights as given (plain) */
+  int wei_reorder;                /* the primitive wants another weights layout */
+  const float *wei_from;          /* the weights buffer wei_buf was made from */
+  void *wei_buf;                  /* the weights in the primitive's layout */
 } nn_conv_prim;
 
 static void prim_free(nn_conv_prim *p) {
   if (!p) return;
   if (p->prim) dnnl_primitive_destroy(p->prim);
+  free(p->wei_buf);
   free(p);
+}
+
+void nn_conv_fuse_relu(nn_node *node) { ((nn_conv_params *)node->params)->relu = 1; }
+
+int nn_conv_fused_relu(const nn_node *node) {
+  return node->params ? ((const nn_conv_params *)node->params)->relu : 0;
 }
 
 int nn_conv_prepare(nn_node *node, nn_err *err) {
@@ -95,8 +106,12 @@ int nn_conv_geometry(const nn_node *node, const nn_tensor *x, const nn_tensor *w
   return NN_OK;
 }
 
-static void geom_key(const nn_conv_geom *g, int has_bias, int64_t *key) {
+static void geom_key(const nn_conv_geom *g, int has_bias, int x_block, int y_block, int relu,
+                     int64_t *key) {
   int j = 0;
+  key[j++] = x_block;
+  key[j++] = y_block;
+  key[j++] = relu;
   key[j++] = g->n;
   key[j++] = g->c;
   key[j++] = g->m;
@@ -129,8 +144,14 @@ static const dnnl_format_tag_t gwei_tags[] = {dnnl_goiw, dnnl_goihw, dnnl_goidhw
   } while (0)
 
 /* Creates the primitive for geometry g. */
-static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias, nn_conv_prim **out,
-                       nn_err *err) {
+static dnnl_format_tag_t blocked_tag(int block) {
+  return block == 16 ? dnnl_nChw16c : block == 8 ? dnnl_nChw8c : dnnl_nchw;
+}
+
+static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias, int x_block,
+                       int y_block, nn_conv_prim **out, nn_err *err) {
+  int relu = ((const nn_conv_params *)node->params)->relu;
+  dnnl_post_ops_t post = NULL;
   dnnl_engine_t engine;
   int rc = nn_dnnl_ctx(&engine, NULL, err);
   if (rc) return rc;
@@ -158,13 +179,20 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
     pr[i] = g->win.pad_r[i];
   }
   dnnl_convolution_desc_t cd;
-  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->src_md, nsp + 2, sd, dnnl_f32, data_tags[nsp - 1]),
+  int blocked = (x_block || y_block) && nsp == 2;
+  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->src_md, nsp + 2, sd, dnnl_f32,
+                                        blocked ? blocked_tag(x_block) : data_tags[nsp - 1]),
            "source memory descriptor");
-  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->dst_md, nsp + 2, dd, dnnl_f32, data_tags[nsp - 1]),
+  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->dst_md, nsp + 2, dd, dnnl_f32,
+                                        blocked ? blocked_tag(y_block) : data_tags[nsp - 1]),
            "destination memory descriptor");
-  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->wei_md, wn, wd, dnnl_f32,
+  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->wei_user_md, wn, wd, dnnl_f32,
                                         g->group > 1 ? gwei_tags[nsp - 1] : wei_tags[nsp - 1]),
            "weights memory descriptor");
+  p->wei_md = p->wei_user_md;
+  if (blocked) /* let oneDNN choose the weights layout of its fastest kernel */
+    DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->wei_md, wn, wd, dnnl_f32, dnnl_format_tag_any),
+             "weights memory descriptor");
   if (has_bias)
     DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->bias_md, 1, bd, dnnl_f32, dnnl_a),
              "bias memory descriptor");
@@ -176,24 +204,90 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
    * sums of integers below 2^24 being exact. */
   DNNL_TRY(dnnl_primitive_attr_create(&attr), "primitive attributes");
   DNNL_TRY(dnnl_primitive_attr_set_fpmath_mode(attr, dnnl_fpmath_mode_strict), "fpmath mode");
+  if (relu) {
+    DNNL_TRY(dnnl_post_ops_create(&post), "post-ops");
+    DNNL_TRY(dnnl_post_ops_append_eltwise(post, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f), "relu");
+    DNNL_TRY(dnnl_primitive_attr_set_post_ops(attr, post), "post-ops");
+  }
   DNNL_TRY(dnnl_primitive_desc_create(&pd, &cd, attr, engine, NULL),
            "convolution primitive descriptor");
+  p->wei_md = *dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+  p->wei_reorder = !dnnl_memory_desc_equal(&p->wei_md, &p->wei_user_md);
   DNNL_TRY(dnnl_primitive_create(&p->prim, pd), "convolution primitive");
-  geom_key(g, has_bias, p->key);
+  geom_key(g, has_bias, x_block, y_block, relu, p->key);
   *out = p;
   p = NULL;
 done:
+  if (post) dnnl_post_ops_destroy(post);
   if (attr) dnnl_primitive_attr_destroy(attr);
   if (pd) dnnl_primitive_desc_destroy(pd);
   prim_free(p);
   return rc;
 }
 
-static int prim_run(const nn_node *node, const nn_conv_prim *p, const float *x, const float *w,
+/* The weights in the primitive's layout: reordered once per weights buffer. */
+static int weights_for(const nn_node *node, nn_conv_prim *p, const float *w, const float **out,
+                       nn_err *err) {
+  *out = w;
+  if (!p->wei_reorder) return NN_OK;
+  if (p->wei_buf && p->wei_from == w) {
+    *out = p->wei_buf;
+    return NN_OK;
+  }
+  dnnl_engine_t engine;
+  dnnl_stream_t stream;
+  int rc = nn_dnnl_ctx(&engine, &stream, err);
+  if (rc) return rc;
+  dnnl_memory_t from = NULL, to = NULL;
+  dnnl_primitive_desc_t rpd = NULL;
+  dnnl_primitive_t r = NULL;
+  free(p->wei_buf);
+  p->wei_from = NULL;
+  size_t bytes = dnnl_memory_desc_get_size(&p->wei_md);
+  p->wei_buf = aligned_alloc(64, (bytes + 63) / 64 * 64);
+  if (!p->wei_buf) return nn_node_fail(node, err, NN_ENOMEM, "out of memory for weights");
+  DNNL_TRY(dnnl_memory_create(&from, &p->wei_user_md, engine, (void *)w), "weights memory");
+  DNNL_TRY(dnnl_memory_create(&to, &p->wei_md, engine, p->wei_buf), "weights memory");
+  DNNL_TRY(dnnl_reorder_primitive_desc_create(&rpd, &p->wei_user_md, engine, &p->wei_md, engine,
+                                              NULL),
+           "weights reorder descriptor");
+  DNNL_TRY(dnnl_primitive_create(&r, rpd), "weights reorder");
+  dnnl_exec_arg_t args[2] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}};
+  DNNL_TRY(dnnl_primitive_execute(r, stream, 2, args), "weights reorder");
+  DNNL_TRY(dnnl_stream_wait(stream), "stream wait");
+  p->wei_from = w;
+  *out = p->wei_buf;
+done:
+  if (r) dnnl_primitive_destroy(r);
+  if (rpd) dnnl_primitive_desc_destroy(rpd);
+  if (from) dnnl_memory_destroy(from);
+  if (to) dnnl_memory_destroy(to);
+  return rc;
+}
+
+int nn_conv_blocked_ok(const nn_node *node, const nn_tensor *x, const nn_tensor *w, int block) {
+  nn_conv_geom g;
+  int64_t dims[NN_MAX_DIMS];
+  nn_err err;
+  nn_conv_prim *p = NULL;
+  if (x->ndim != 4 || nn_conv_geometry(node, x, w, &g, dims, &err) != NN_OK) return 0;
+  if (prim_create(node, &g, 1, block, block, &p, &err) != NN_OK) return 0;
+  const char *impl = "ref";
+  const_dnnl_primitive_desc_t pd = NULL;
+  if (dnnl_primitive_get_primitive_desc(p->prim, &pd) == dnnl_success)
+    dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
+  int fast = strncmp(impl, "ref", 3) != 0;
+  prim_free(p);
+  return fast;
+}
+
+static int prim_run(const nn_node *node, nn_conv_prim *p, const float *x, const float *w,
                     const float *b, float *y, nn_err *err) {
   dnnl_engine_t engine;
   dnnl_stream_t stream;
   int rc = nn_dnnl_ctx(&engine, &stream, err);
+  if (rc) return rc;
+  rc = weights_for(node, p, w, &w, err);
   if (rc) return rc;
   dnnl_memory_t mem[4] = {NULL, NULL, NULL, NULL};
   dnnl_exec_arg_t args[4];
@@ -214,20 +308,20 @@ done:
   return rc;
 }
 
-int nn_conv_f32(const nn_node *node, const nn_conv_geom *g, const float *x, const float *w,
-                const float *b, float *y, nn_err *err) {
+int nn_conv_f32(const nn_node *node, const nn_conv_geom *g, const float *x, int x_block,
+                const float *w, const float *b, float *y, int y_block, nn_err *err) {
   nn_conv_params *p = node->params;
   if (g->n == 0 || g->m == 0) return NN_OK;
   for (int i = 0; i < g->win.nsp; i++)
     if (g->win.out[i] == 0) return NN_OK;
   int64_t key[KEY_LEN];
-  geom_key(g, b != NULL, key);
+  geom_key(g, b != NULL, x_block, y_block, p->relu, key);
   pthread_mutex_lock(&p->lock);
   int rc = NN_OK;
   if (!p->prim || memcmp(p->prim->key, key, sizeof key)) {
     prim_free(p->prim);
     p->prim = NULL;
-    rc = prim_create(node, g, b != NULL, &p->prim, err);
+    rc = prim_create(node, g, b != NULL, x_block, y_block, &p->prim, err);
   }
   if (!rc) rc = prim_run(node, p->prim, x, w, b, y, err);
   pthread_mutex_unlock(&p->lock);

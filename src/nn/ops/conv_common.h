@@ -15,9 +15,14 @@ struct nn_conv_prim;
 typedef struct nn_conv_params {
   nn_win_attrs win;
   int64_t group;
+  int relu;                  /* a Relu fused in as a post-op (nn_pass_fuse) */
   pthread_mutex_t lock;      /* serialises runs of the node: they share prim */
   struct nn_conv_prim *prim; /* cached oneDNN primitive, NULL until the first run */
 } nn_conv_params;
+
+/* The fused Relu of a Conv node (see nn_pass_fuse). */
+void nn_conv_fuse_relu(nn_node *node);
+int nn_conv_fused_relu(const nn_node *node);
 
 /* The full geometry of one convolution. */
 typedef struct nn_conv_geom {
@@ -35,10 +40,16 @@ void nn_conv_release(nn_node *node);
 int nn_conv_geometry(const nn_node *node, const nn_tensor *x, const nn_tensor *w, nn_conv_geom *g,
                      int64_t *out_dims, nn_err *err);
 
-/* y = conv(x, w) (+ b when b is not NULL) on f32 data in plain layouts
- * (x: N C spatial, w: M C/group kernel, y: N M out). Uses the node's cached primitive,
- * recreating it when the geometry changed. */
-int nn_conv_f32(const nn_node *node, const nn_conv_geom *g, const float *x, const float *w,
-                const float *b, float *y, nn_err *err);
+/* y = conv(x, w) (+ b when b is not NULL), then max(0, y) when a Relu is fused, on f32
+ * data: x (N C spatial) and y (N M out) plain or channel-blocked (x_block, y_block: 0 or the
+ * block of nn/layout.h, 2-D only), w plain (M C/group kernel). Uses the node's cached
+ * primitive, recreating it when the geometry changed; weights are reordered into the
+ * primitive's layout once per weights buffer. */
+int nn_conv_f32(const nn_node *node, const nn_conv_geom *g, const float *x, int x_block,
+                const float *w, const float *b, float *y, int y_block, nn_err *err);
+
+/* 1 when oneDNN has a fast (not reference) kernel for this 2-D convolution with input and
+ * output in the channel-blocked layout `block`. */
+int nn_conv_blocked_ok(const nn_node *node, const nn_tensor *x, const nn_tensor *w, int block);
 
 #endif

@@ -247,7 +247,7 @@ static int conv_digits(const nn_node *node, const nn_conv_geom *g, const nn_tens
     digit_f32(x, zx, b, j, n, xf);
     if (j == 0) {
       /* The first digit's f32 result goes into y's storage and is converted in place. */
-      rc = nn_conv_f32(node, g, xf, wf, NULL, (float *)(void *)y, err);
+      rc = nn_conv_f32(node, g, xf, 0, wf, NULL, (float *)(void *)y, 0, err);
       if (rc) break;
 #pragma omp parallel for schedule(static) if (ny > PAR_MIN)
       for (int64_t i = 0; i < ny; i++) {
@@ -257,7 +257,7 @@ static int conv_digits(const nn_node *node, const nn_conv_geom *g, const nn_tens
         memcpy(&y[i], &q, sizeof q);
       }
     } else {
-      rc = nn_conv_f32(node, g, xf, wf, NULL, yf, err);
+      rc = nn_conv_f32(node, g, xf, 0, wf, NULL, yf, 0, err);
       if (rc) break;
 #pragma omp parallel for schedule(static) if (ny > PAR_MIN)
       for (int64_t i = 0; i < ny; i++)

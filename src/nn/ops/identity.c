@@ -30,4 +30,4 @@ static int identity_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor
   return NN_OK;
 }
 
-const nn_op nn_op_Identity = {"Identity", 1, 1, 1, 1, NULL, identity_shape, identity_run, NULL};
+const nn_op nn_op_Identity = {"Identity", 1, 1, 1, 1, NULL, identity_shape, identity_run, NULL, NULL};

@@ -1,7 +1,8 @@
 /* MaxPool: 1-D to 3-D max pooling with strides, pads, dilations, ceil_mode and auto_pad, for
  * float, double, uint8 and int8 data, with the optional Indices output (flattened positions
  * in X, row-major or column-major per storage_order). Padding never wins: windows are
- * clipped to the input. NaN inputs are ignored unless a window holds nothing else. */
+ * clipped to the input. NaN inputs are ignored unless a window holds nothing else.
+ * 2-D float32 pooling without Indices also runs on channel-blocked data (nn/layout.h). */
 #include <math.h>
 #include <stdlib.h>
 
@@ -174,6 +175,69 @@ static void maxpool_f32_2d(const float *x, float *y, int64_t nc, const nn_win *w
   }
 }
 
+/* Channel-blocked 2-D float pooling: the B lanes of a pixel are contiguous and pooled
+ * together. Same window geometry and comparisons as maxpool_f32_2d, so each real channel
+ * gets the same result; the padded lanes (`live` and up) are written as 0 even where a
+ * window holds no tap (which would give -inf). */
+enum { MP_MAX_LANES = 64 };
+
+static inline __attribute__((always_inline)) void mp_blocked_row(
+    const float *restrict xp, float *restrict yr, const nn_win *w, int64_t oy, int64_t live,
+    const int B) {
+  const int64_t H = w->in[1], W = w->in[2], OW = w->out[2];
+  const int64_t kh = w->kernel[1], kw = w->kernel[2], sh = w->stride[1], sw = w->stride[2];
+  const int64_t dh = w->dilation[1], dw = w->dilation[2], ph = w->pad_l[1], pw = w->pad_l[2];
+  int64_t y0 = oy * sh - ph, ya, yb;
+  tap_range(y0, kh, dh, H, &ya, &yb);
+  for (int64_t ox = 0; ox < OW; ox++) {
+    int64_t x0 = ox * sw - pw, xa, xb;
+    tap_range(x0, kw, dw, W, &xa, &xb);
+    float best[MP_MAX_LANES];
+    for (int l = 0; l < B; l++) best[l] = -INFINITY;
+    for (int64_t b = ya; b < yb; b++) {
+      const float *row = xp + ((y0 + b * dh) * W + x0) * B;
+      for (int64_t e = xa; e < xb; e++) {
+        const float *v = row + e * dw * B;
+        for (int l = 0; l < B; l++) best[l] = v[l] > best[l] ? v[l] : best[l];
+      }
+    }
+    float *o = yr + ox * B;
+    for (int l = 0; l < B; l++) o[l] = l < live ? best[l] : 0.0f;
+  }
+}
+
+static void maxpool_f32_2d_blocked(const float *x, float *y, int64_t N, int64_t C, int B,
+                                   const nn_win *w) {
+  const int64_t H = w->in[1], W = w->in[2], OH = w->out[1], OW = w->out[2];
+  const int64_t cb = (C + B - 1) / B;
+#pragma omp parallel for schedule(static)
+  for (int64_t task = 0; task < N * cb * OH; task++) {
+    int64_t p = task / OH, oy = task % OH, c0 = (p % cb) * B;
+    int64_t live = C - c0 < B ? C - c0 : B;
+    const float *xp = x + p * H * W * B;
+    float *yr = y + task * OW * B;
+    if (B == 16)
+      mp_blocked_row(xp, yr, w, oy, live, 16);
+    else if (B == 8)
+      mp_blocked_row(xp, yr, w, oy, live, 8);
+    else
+      mp_blocked_row(xp, yr, w, oy, live, B);
+  }
+}
+
+static int mp_blocked(const nn_node *node, nn_tensor *const *in, int n_in, int block) {
+  const maxpool_params *p = node->params;
+  const nn_tensor *x = n_in > 0 ? in[0] : NULL;
+  if (!p || block <= 0 || block > MP_MAX_LANES || !x || x->dtype != NN_F32 || x->ndim != 4 ||
+      p->win.n_kernel != 2)
+    return 0;
+  if (node->n_out > 1 && node->out[1] >= 0) return 0; /* Indices are positions in plain X */
+  for (int i = 0; i < 4; i++)
+    if (x->dims[i] < 0) return 0;
+  nn_win w;
+  return mp_geometry(node, x, &w, NULL) == NN_OK;
+}
+
 static int mp_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,
                   nn_err *err) {
   (void)n_in;
@@ -186,6 +250,15 @@ static int mp_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out
   int64_t nc = x->dims[0] * x->dims[1];
   int64_t *idx = n_out > 1 && out[1] ? out[1]->data : NULL;
   int col = p->storage_order == 1;
+  if (x->block) {
+    if (idx || w.nsp != 2 || x->dtype != NN_F32 || out[0]->block != x->block ||
+        x->block > MP_MAX_LANES)
+      return nn_node_fail(node, err, NN_EINVAL,
+                          "channel-blocked input needs 2-D float32 pooling without Indices and "
+                          "an output of the same layout");
+    maxpool_f32_2d_blocked(x->data, out[0]->data, x->dims[0], x->dims[1], x->block, &w3);
+    return NN_OK;
+  }
   switch (x->dtype) {
     case NN_F32:
     case NN_F16:
@@ -214,4 +287,5 @@ const nn_op nn_op_MaxPool = {
     .shape = mp_shape,
     .run = mp_run,
     .release = mp_release,
+    .blocked = mp_blocked,
 };

@@ -1,4 +1,6 @@
-/* Relu: max(x, 0) elementwise, for float and signed integer types. */
+/* Relu: max(x, 0) elementwise, for float and signed integer types. Float data may also be
+ * channel-blocked (nn/layout.h): the whole storage is processed, and the zeros of the
+ * padded channels stay zeros. */
 #include <stdint.h>
 
 #include "nn/op.h"
@@ -24,15 +26,31 @@ static int relu_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *
   do {                                                                    \
     const T *x = in[0]->data;                                             \
     T *y = out[0]->data;                                                  \
-    _Pragma("omp parallel for schedule(static) if (n > 65536)")          \
+    _Pragma("omp parallel for simd schedule(static) if (n > 65536)")     \
     for (int64_t i = 0; i < n; i++) y[i] = x[i] < 0 ? 0 : x[i];           \
   } while (0)
+
+static int relu_blocked(const nn_node *node, nn_tensor *const *in, int n_in, int block) {
+  (void)node;
+  const nn_tensor *x = n_in > 0 ? in[0] : NULL;
+  if (block <= 0 || !x || x->dtype != NN_F32 || x->ndim < 3) return 0;
+  for (int i = 0; i < x->ndim; i++)
+    if (x->dims[i] < 0) return 0;
+  return 1;
+}
 
 static int relu_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out,
                     int n_out, nn_err *err) {
   (void)n_in;
   (void)n_out;
   int64_t n = nn_numel(out[0]);
+  if (in[0]->block) {
+    if (out[0]->block != in[0]->block || in[0]->dtype != NN_F32)
+      return nn_node_fail(node, err, NN_EINVAL,
+                          "channel-blocked input needs float32 data and an output of the "
+                          "same layout");
+    n = nn_storage_numel(in[0]);
+  }
   switch (out[0]->dtype) {
     case NN_F32:
     case NN_F16: RELU_LOOP(float); break;
@@ -48,4 +66,4 @@ static int relu_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **o
   return NN_OK;
 }
 
-const nn_op nn_op_Relu = {"Relu", 1, 1, 1, 1, NULL, relu_shape, relu_run, NULL};
+const nn_op nn_op_Relu = {"Relu", 1, 1, 1, 1, NULL, relu_shape, relu_run, NULL, relu_blocked};

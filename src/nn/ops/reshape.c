@@ -87,4 +87,4 @@ static int reshape_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor 
 }
 
 const nn_op nn_op_Reshape = {"Reshape", 2, 2, 1, 1, reshape_prepare, reshape_shape,
-                             reshape_run, NULL};
+                             reshape_run, NULL, NULL};

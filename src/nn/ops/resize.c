@@ -1,7 +1,9 @@
 /* Resize (opsets 10, 11, 13): nearest, linear and cubic resampling of an N-D tensor.
  * Opset 10 takes (X, scales) and always uses asymmetric coordinates; opsets 11 and 13 take
  * (X, roi, scales, sizes), where exactly one of scales and sizes is given (an empty tensor
- * counts as absent). The opset-18 attributes are accepted only at their defaults. */
+ * counts as absent). The opset-18 attributes are accepted only at their defaults.
+ * Rank-4 float32 data may be channel-blocked when only H and W are resized, by nearest
+ * sampling or bilinear interpolation (see nn_resize_blocked_ok). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -77,8 +79,8 @@ static int absent(const nn_tensor *t) { return !t || (t->ndim >= 0 && nn_numel(t
 
 /* Output dims, and the scales when the node gave scales (*by_scales = 1) rather than sizes.
  * NN_EUNKNOWN when the data needed is not known yet. */
-static int resize_plan(nn_node *node, nn_tensor *const *in, int n_in, int64_t *dims, double *scales,
-                       int *by_scales, nn_err *err) {
+static int resize_plan(const nn_node *node, nn_tensor *const *in, int n_in, int64_t *dims,
+                       double *scales, int *by_scales, nn_err *err) {
   const resize_params *p = node->params;
   const nn_tensor *x = in[0];
   const nn_tensor *s = input_at(in, n_in, p->scales_in), *z = input_at(in, n_in, p->sizes_in);
@@ -109,6 +111,26 @@ static int resize_plan(nn_node *node, nn_tensor *const *in, int n_in, int64_t *d
         return nn_node_fail(node, err, NN_EINVAL, "axis %d of length 0 cannot be resized", d);
     }
   }
+  return NN_OK;
+}
+
+/* The roi of tf_crop_and_resize into roi (*has_roi = 1), when the node gives one.
+ * NN_EUNKNOWN when its values are not known yet. */
+static int read_roi(const nn_node *node, nn_tensor *const *in, int n_in, double *roi,
+                    int *has_roi, nn_err *err) {
+  const resize_params *p = node->params;
+  int r = in[0]->ndim;
+  *has_roi = 0;
+  if (p->a.coord != NN_RESIZE_TF_CROP_AND_RESIZE) return NN_OK;
+  const nn_tensor *t = input_at(in, n_in, p->roi_in);
+  if (absent(t)) return NN_OK;
+  if (t->ndim < 0) return NN_EUNKNOWN;
+  if (nn_numel(t) != 2 * r)
+    return nn_node_fail(node, err, NN_EINVAL, "roi has %lld values, expected %d",
+                        (long long)nn_numel(t), 2 * r);
+  if (!t->data) return NN_EUNKNOWN;
+  for (int i = 0; i < 2 * r; i++) roi[i] = nn_get(t, i);
+  *has_roi = 1;
   return NN_OK;
 }
 
@@ -146,21 +168,33 @@ static int resize_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *
   int rc = resize_plan(node, in, n_in, dims, scales, &by_scales, err);
   if (rc == NN_EUNKNOWN) return nn_node_fail(node, err, NN_EINVAL, "scales or sizes are not known");
   if (rc) return rc;
-  int r = x->ndim, has_roi = 0;
-  if (p->a.coord == NN_RESIZE_TF_CROP_AND_RESIZE) {
-    const nn_tensor *t = input_at(in, n_in, p->roi_in);
-    if (!absent(t)) {
-      if (nn_numel(t) != 2 * r)
-        return nn_node_fail(node, err, NN_EINVAL, "roi has %lld values, expected %d",
-                            (long long)nn_numel(t), 2 * r);
-      for (int i = 0; i < 2 * r; i++) roi[i] = nn_get(t, i);
-      has_roi = 1;
-    }
-  }
+  int has_roi;
+  rc = read_roi(node, in, n_in, roi, &has_roi, err);
+  if (rc == NN_EUNKNOWN) return nn_node_fail(node, err, NN_EINVAL, "roi is not known");
+  if (rc) return rc;
   rc = nn_resize(&p->a, x, by_scales ? scales : NULL, has_roi ? roi : NULL, out[0]);
-  if (rc) return nn_node_fail(node, err, rc, "out of memory");
+  if (rc == NN_ENOMEM) return nn_node_fail(node, err, rc, "out of memory");
+  if (rc)
+    return nn_node_fail(node, err, rc, "this resize cannot run on channel-blocked data");
   return NN_OK;
 }
 
-const nn_op nn_op_Resize = {"Resize",      1, 4, 1, 1, resize_prepare, resize_shape, resize_run,
-                            resize_release};
+/* Channel-blocked data: only resizes of H and W that nn_resize can do in that layout. */
+static int resize_blocked(const nn_node *node, nn_tensor *const *in, int n_in, int block) {
+  const resize_params *p = node->params;
+  const nn_tensor *x = n_in > 0 ? in[0] : NULL;
+  if (!p || block <= 0 || !x || x->dtype != NN_F32 || x->ndim != 4) return 0;
+  for (int d = 0; d < 4; d++)
+    if (x->dims[d] < 0) return 0;
+  int64_t dims[NN_MAX_DIMS];
+  double scales[NN_MAX_DIMS], roi[2 * NN_MAX_DIMS];
+  int by_scales, has_roi;
+  if (resize_plan(node, in, n_in, dims, scales, &by_scales, NULL) ||
+      read_roi(node, in, n_in, roi, &has_roi, NULL))
+    return 0;
+  return nn_resize_blocked_ok(&p->a, x, dims, by_scales ? scales : NULL, has_roi ? roi : NULL,
+                              block);
+}
+
+const nn_op nn_op_Resize = {"Resize", 1, 4, 1, 1, resize_prepare, resize_shape, resize_run,
+                            resize_release, resize_blocked};

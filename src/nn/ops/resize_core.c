@@ -7,7 +7,9 @@
  *   gather    every axis has one tap (nearest, or axes left as they are): copies elements
  *             of any type, and repeats the previous output row when it reads the same input;
  *   bilinear  only the last two axes interpolate, float data: the common image case;
- *   general   anything else on floating-point data, accumulated in double. */
+ *   general   anything else on floating-point data, accumulated in double.
+ * Gather and bilinear also have channel-blocked forms (nn/layout.h) for rank-4 float32 data
+ * whose N and C axes are left alone; they give the same bits as the plain kernels. */
 #include "nn/ops/resize_core.h"
 
 #include <math.h>
@@ -274,6 +276,43 @@ static void ort_axis(nn_resize_coord c, int64_t in, int64_t out, float scale, in
   }
 }
 
+/* The per-axis source indices and weights of the bilinear kernels, for the last two axes
+ * (rows: y, columns: x). */
+typedef struct bl_tables {
+  int64_t *y1, *y2, *x1, *x2;
+  float *wy1, *wy2, *wx1, *wx2;
+} bl_tables;
+
+static void bl_free(bl_tables *t) {
+  free(t->y1);
+  free(t->x1);
+  free(t->wy1);
+  free(t->wx1);
+}
+
+static int bl_tables_init(const nn_resize_attrs *a, const nn_tensor *x, const double *scales,
+                          const nn_tensor *y, bl_tables *t) {
+  int r = x->ndim;
+  int64_t ih = x->dims[r - 2], iw = x->dims[r - 1], oh = y->dims[r - 2], ow = y->dims[r - 1];
+  float sh = scales ? (float)scales[r - 2] : (float)oh / (float)ih;
+  float sw = scales ? (float)scales[r - 1] : (float)ow / (float)iw;
+  t->y1 = malloc((size_t)oh * 2 * sizeof *t->y1);
+  t->x1 = malloc((size_t)ow * 2 * sizeof *t->x1);
+  t->wy1 = malloc((size_t)oh * 2 * sizeof *t->wy1);
+  t->wx1 = malloc((size_t)ow * 2 * sizeof *t->wx1);
+  if (!t->y1 || !t->x1 || !t->wy1 || !t->wx1) {
+    bl_free(t);
+    return NN_ENOMEM;
+  }
+  t->y2 = t->y1 + oh;
+  t->x2 = t->x1 + ow;
+  t->wy2 = t->wy1 + oh;
+  t->wx2 = t->wx1 + ow;
+  ort_axis(a->coord, ih, oh, sh, t->y1, t->y2, t->wy1, t->wy2);
+  ort_axis(a->coord, iw, ow, sw, t->x1, t->x2, t->wx1, t->wx2);
+  return NN_OK;
+}
+
 /* Linear resize of the last two axes of float data (the leading axes keep their length).
  * y = wx1*wy1*X11 + wx2*wy1*X21 + wx1*wy2*X12 + wx2*wy2*X22, in that order. */
 static int bilinear(const nn_resize_attrs *a, const nn_tensor *x, const double *scales,
@@ -281,21 +320,10 @@ static int bilinear(const nn_resize_attrs *a, const nn_tensor *x, const double *
   int r = x->ndim;
   int64_t ih = x->dims[r - 2], iw = x->dims[r - 1], oh = y->dims[r - 2], ow = y->dims[r - 1];
   int64_t planes = nn_numel(y) / (oh * ow);
-  float sh = scales ? (float)scales[r - 2] : (float)oh / (float)ih;
-  float sw = scales ? (float)scales[r - 1] : (float)ow / (float)iw;
-  int64_t *y1 = malloc((size_t)oh * 2 * sizeof *y1), *x1 = malloc((size_t)ow * 2 * sizeof *x1);
-  float *wy = malloc((size_t)oh * 2 * sizeof *wy), *wx = malloc((size_t)ow * 2 * sizeof *wx);
-  if (!y1 || !x1 || !wy || !wx) {
-    free(y1);
-    free(x1);
-    free(wy);
-    free(wx);
-    return NN_ENOMEM;
-  }
-  int64_t *y2 = y1 + oh, *x2 = x1 + ow;
-  float *wy1 = wy, *wy2 = wy + oh, *wx1 = wx, *wx2 = wx + ow;
-  ort_axis(a->coord, ih, oh, sh, y1, y2, wy1, wy2);
-  ort_axis(a->coord, iw, ow, sw, x1, x2, wx1, wx2);
+  bl_tables t;
+  if (bl_tables_init(a, x, scales, y, &t)) return NN_ENOMEM;
+  const int64_t *y1 = t.y1, *y2 = t.y2, *x1 = t.x1, *x2 = t.x2;
+  const float *wy1 = t.wy1, *wy2 = t.wy2, *wx1 = t.wx1, *wx2 = t.wx2;
   const float *src = x->data;
   float *dst = y->data;
   int half = y->dtype == NN_F16;
@@ -314,11 +342,88 @@ static int bilinear(const nn_resize_attrs *a, const nn_tensor *x, const double *
     if (half)
       for (int64_t ox = 0; ox < ow; ox++) o[ox] = round_half(o[ox]);
   }
-  free(y1);
-  free(x1);
-  free(wy);
-  free(wx);
+  bl_free(&t);
   return NN_OK;
+}
+
+/* ---- channel-blocked kernels (nn/layout.h): rank 4, float32, N and C left alone ---- */
+
+/* One output row of the blocked bilinear kernel: bilinear()'s sum, term by term, for each
+ * of the B contiguous lanes of a pixel (padded lanes read zeros and give zeros). */
+static inline __attribute__((always_inline)) void bl_blocked_row(
+    const float *restrict r1, const float *restrict r2, float *restrict o, float a1, float a2,
+    const bl_tables *t, int64_t ow, const int B) {
+  for (int64_t ox = 0; ox < ow; ox++) {
+    const float *p11 = r1 + t->x1[ox] * B, *p12 = r1 + t->x2[ox] * B;
+    const float *p21 = r2 + t->x1[ox] * B, *p22 = r2 + t->x2[ox] * B;
+    float b1 = t->wx1[ox], b2 = t->wx2[ox];
+    float *q = o + ox * B;
+    for (int l = 0; l < B; l++)
+      q[l] = b1 * a1 * p11[l] + b2 * a1 * p12[l] + b1 * a2 * p21[l] + b2 * a2 * p22[l];
+  }
+}
+
+static int bilinear_blocked(const nn_resize_attrs *a, const nn_tensor *x, const double *scales,
+                            nn_tensor *y) {
+  const int B = x->block;
+  int64_t ih = x->dims[2], iw = x->dims[3], oh = y->dims[2], ow = y->dims[3];
+  int64_t planes = x->dims[0] * ((x->dims[1] + B - 1) / B);
+  bl_tables t;
+  if (bl_tables_init(a, x, scales, y, &t)) return NN_ENOMEM;
+  const float *src = x->data;
+  float *dst = y->data;
+#pragma omp parallel for schedule(static) if (planes * oh * ow * B >= PARALLEL_MIN)
+  for (int64_t task = 0; task < planes * oh; task++) {
+    int64_t p = task / oh, oy = task % oh;
+    const float *plane = src + p * ih * iw * B;
+    const float *r1 = plane + t.y1[oy] * iw * B, *r2 = plane + t.y2[oy] * iw * B;
+    float a1 = t.wy1[oy], a2 = t.wy2[oy];
+    float *o = dst + task * ow * B;
+    if (B == 16)
+      bl_blocked_row(r1, r2, o, a1, a2, &t, ow, 16);
+    else if (B == 8)
+      bl_blocked_row(r1, r2, o, a1, a2, &t, ow, 8);
+    else
+      bl_blocked_row(r1, r2, o, a1, a2, &t, ow, B);
+  }
+  bl_free(&t);
+  return NN_OK;
+}
+
+/* Nearest (single-tap) resampling of H and W: whole B-lane pixels are copied. Extrapolated
+ * pixels (tf_crop_and_resize) get the value in the real channels and 0 in the padded ones. */
+static void gather_blocked(const taps *t, const nn_tensor *x, nn_tensor *y, double extrap) {
+  const int64_t B = x->block, C = x->dims[1], cb = (C + B - 1) / B;
+  const int64_t ih = x->dims[2], iw = x->dims[3], oh = y->dims[2], ow = y->dims[3];
+  const int64_t rows = x->dims[0] * cb * oh;
+  const size_t pix = (size_t)B * sizeof(float);
+  const taps *ty = &t[2], *tx = &t[3];
+  const float *src = x->data;
+  float *dst = y->data;
+#pragma omp parallel if (rows * ow * B >= PARALLEL_MIN)
+  {
+    int nt = omp_get_num_threads(), id = omp_get_thread_num();
+    int64_t lo = rows * id / nt, hi = rows * (id + 1) / nt, prev = -1;
+    for (int64_t row = lo; row < hi; row++) {
+      int64_t p = row / oh, oy = row % oh, live = C - (p % cb) * B;
+      int out = ty->outside && ty->outside[oy];
+      int64_t off = (p * ih + ty->idx[oy]) * iw * B;
+      float *o = dst + row * ow * B;
+      if (!out && off == prev) { /* same source as the row above */
+        memcpy(o, o - ow * B, (size_t)ow * pix);
+        continue;
+      }
+      prev = out ? -1 : off;
+      const float *s = src + off;
+      for (int64_t i = 0; i < ow; i++) {
+        float *q = o + i * B;
+        if (out || (tx->outside && tx->outside[i]))
+          for (int64_t l = 0; l < B; l++) q[l] = l < live ? (float)extrap : 0.0f;
+        else
+          memcpy(q, s + tx->idx[i] * B, pix);
+      }
+    }
+  }
 }
 
 /* One output row of the general kernel: `n` source rows (offsets, weights) combined,
@@ -404,32 +509,76 @@ static int general(const taps *t, const nn_tensor *x, nn_tensor *y, double extra
   return failed ? NN_ENOMEM : NN_OK;
 }
 
+typedef enum kernel { K_GATHER, K_BILINEAR, K_GENERAL } kernel;
+
+/* The taps of every axis of x resized to ydims, and the kernel that computes the result. */
+static int plan(const nn_resize_attrs *a, const nn_tensor *x, const int64_t *ydims,
+                const double *scales, const double *roi, taps *t, kernel *k) {
+  int r = x->ndim;
+  memset(t, 0, sizeof *t * (size_t)r);
+  for (int d = 0; d < r; d++) {
+    int64_t in = x->dims[d], out = ydims[d];
+    double scale = scales ? scales[d] : (double)out / (double)in;
+    double out_len = scales ? scale * (double)in : (double)out;
+    double start = roi ? roi[d] : 0.0, end = roi ? roi[r + d] : 1.0;
+    int rc = build_taps(a, in, out, scale, out_len, start, end, &t[d]);
+    if (rc) return rc;
+  }
+  int all_single = 1, lead_identity = r >= 2;
+  for (int d = 0; d < r; d++) {
+    if (t[d].k != 1) all_single = 0;
+    if (d < r - 2 && !t[d].identity) lead_identity = 0;
+  }
+  int float_stored = x->dtype == NN_F32 || x->dtype == NN_F16;
+  if (all_single)
+    *k = K_GATHER;
+  else if (lead_identity && float_stored && a->mode == NN_RESIZE_LINEAR &&
+           (a->coord == NN_RESIZE_HALF_PIXEL || a->coord == NN_RESIZE_PYTORCH_HALF_PIXEL ||
+            a->coord == NN_RESIZE_ASYMMETRIC))
+    *k = K_BILINEAR;
+  else
+    *k = K_GENERAL;
+  return NN_OK;
+}
+
+/* Whether a planned resize of x can run on blocked data: N and C untouched, and a kernel
+ * with a blocked form. */
+static int blocked_plan_ok(const nn_tensor *x, const taps *t, kernel k) {
+  return x->ndim == 4 && x->dtype == NN_F32 && t[0].identity && t[1].identity &&
+         k != K_GENERAL;
+}
+
+int nn_resize_blocked_ok(const nn_resize_attrs *a, const nn_tensor *x, const int64_t *ydims,
+                         const double *scales, const double *roi, int block) {
+  if (block <= 0 || x->ndim != 4 || x->dtype != NN_F32) return 0;
+  for (int d = 0; d < 4; d++)
+    if (x->dims[d] < 0 || ydims[d] < 0) return 0;
+  taps t[4];
+  kernel k;
+  int rc = plan(a, x, ydims, scales, roi, t, &k);
+  int ok = !rc && blocked_plan_ok(x, t, k);
+  for (int d = 0; d < 4; d++) free_taps(&t[d]);
+  return ok;
+}
+
 int nn_resize(const nn_resize_attrs *a, const nn_tensor *x, const double *scales, const double *roi,
               nn_tensor *y) {
   int r = x->ndim;
   if (r < 1 || nn_numel(y) == 0) return NN_OK;
   taps t[NN_MAX_DIMS];
-  memset(t, 0, sizeof t);
-  int rc = NN_OK;
-  for (int d = 0; d < r && !rc; d++) {
-    int64_t in = x->dims[d], out = y->dims[d];
-    double scale = scales ? scales[d] : (double)out / (double)in;
-    double out_len = scales ? scale * (double)in : (double)out;
-    double start = roi ? roi[d] : 0.0, end = roi ? roi[r + d] : 1.0;
-    rc = build_taps(a, in, out, scale, out_len, start, end, &t[d]);
-  }
-  if (!rc) {
-    int all_single = 1, lead_identity = r >= 2;
-    for (int d = 0; d < r; d++) {
-      if (t[d].k != 1) all_single = 0;
-      if (d < r - 2 && !t[d].identity) lead_identity = 0;
-    }
-    int float_stored = x->dtype == NN_F32 || x->dtype == NN_F16;
-    if (all_single)
+  kernel k;
+  int rc = plan(a, x, y->dims, scales, roi, t, &k);
+  if (!rc && x->block) {
+    if (y->block != x->block || !blocked_plan_ok(x, t, k))
+      rc = NN_EUNSUPPORTED;
+    else if (k == K_GATHER)
+      gather_blocked(t, x, y, a->extrapolation);
+    else
+      rc = bilinear_blocked(a, x, scales, y);
+  } else if (!rc) {
+    if (k == K_GATHER)
       gather(t, x, y, a->extrapolation);
-    else if (lead_identity && float_stored && a->mode == NN_RESIZE_LINEAR &&
-             (a->coord == NN_RESIZE_HALF_PIXEL || a->coord == NN_RESIZE_PYTORCH_HALF_PIXEL ||
-              a->coord == NN_RESIZE_ASYMMETRIC))
+    else if (k == K_BILINEAR)
       rc = bilinear(a, x, scales, y);
     else
       rc = general(t, x, y, a->extrapolation);

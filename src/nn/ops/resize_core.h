@@ -57,8 +57,17 @@ int nn_resize_supports(nn_resize_mode m, nn_dtype t);
  * scales: the factor of every axis when the node gave scales; NULL when it gave sizes,
  * the factor is then y's length over x's. roi: 2 * rank values (all starts, then all ends,
  * as fractions of the input) used by tf_crop_and_resize; NULL means the whole input.
- * Returns NN_OK, or NN_ENOMEM. */
+ * x and y may be channel-blocked (both with the same block) when nn_resize_blocked_ok
+ * holds. Returns NN_OK, NN_ENOMEM, or NN_EUNSUPPORTED for blocked data it cannot resize. */
 int nn_resize(const nn_resize_attrs *a, const nn_tensor *x, const double *scales, const double *roi,
               nn_tensor *y);
+
+/* Whether nn_resize can resize x (dims and dtype; data unused) to ydims in the channel-
+ * blocked layout `block`: rank-4 float32 data whose N and C axes are left alone, with
+ * nearest sampling or the linear modes that nn_resize computes with its bilinear kernel
+ * (half_pixel, pytorch_half_pixel, asymmetric coordinates). Same scales and roi as
+ * nn_resize. */
+int nn_resize_blocked_ok(const nn_resize_attrs *a, const nn_tensor *x, const int64_t *ydims,
+                         const double *scales, const double *roi, int block);
 
 #endif

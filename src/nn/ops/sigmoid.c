@@ -61,4 +61,5 @@ static int sigmoid_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor 
   return NN_OK;
 }
 
-const nn_op nn_op_Sigmoid = {"Sigmoid", 1, 1, 1, 1, NULL, sigmoid_shape, sigmoid_run, NULL};
+/* Plain layout only: on channel-blocked data the zero padding would turn into 0.5. */
+const nn_op nn_op_Sigmoid = {"Sigmoid", 1, 1, 1, 1, NULL, sigmoid_shape, sigmoid_run, NULL, NULL};

@@ -72,4 +72,4 @@ static int unsqueeze_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tenso
 }
 
 const nn_op nn_op_Unsqueeze = {"Unsqueeze", 1, 2, 1, 1, unsqueeze_prepare, unsqueeze_shape,
-                               unsqueeze_run, NULL};
+                               unsqueeze_run, NULL, NULL};

@@ -10,6 +10,13 @@ int nn_pass_widen_fp16(nn_graph *g, nn_err *err);
 /* Shape inference and constant folding in one sweep: a node whose inputs are all
  * constants (or a Shape of known dims) is computed now and becomes a constant. */
 int nn_pass_fold(nn_graph *g, nn_err *err);
+/* Fuses each Relu into the Conv it alone reads from. */
+int nn_pass_fuse(nn_graph *g, nn_err *err);
+/* Puts activations in the channel-blocked layout where ops allow it, with Reorder nodes at
+ * the borders (nn/layout.h). */
+int nn_pass_layout(nn_graph *g, nn_err *err);
+/* Plans one arena for all intermediate values (when every shape is known). */
+int nn_pass_plan(nn_graph *g, nn_err *err);
 /* Removes nodes whose outputs nothing uses, and the data of constants nothing reads. */
 int nn_pass_prune(nn_graph *g, nn_err *err);
 

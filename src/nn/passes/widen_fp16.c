@@ -49,5 +49,6 @@ int nn_keep_outputs(nn_graph *g, int n, nn_err *err) {
   if (n < 1 || n > g->n_outputs)
     return nn_fail(err, NN_EINVAL, "cannot keep %d of %d outputs", n, g->n_outputs);
   g->n_outputs = n;
-  return nn_pass_prune(g, err);
+  int rc = nn_pass_prune(g, err);
+  return rc || !g->plan_offset ? rc : nn_pass_plan(g, err);
 }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Scores `cutout remove` on the standard synthesised benchmark set (scripts/make-benchmark-set.sh,
+# made first when bench-set/ is missing): for each configuration of the pipeline, one table of
+# SAD, MSE, gradient and connectivity errors over the trimaps' unknown bands, and IoU and
+# F-measure of the masks, per image and their mean (cutout eval --pipeline).
+#
+#   scripts/score-benchmark.sh [--set DIR] [--model PATH] [--json | --csv] [--limit N]
+#
+# The cutout program is $CUTOUT, or build/cutout.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SET=$ROOT/bench-set
+MODEL=$ROOT/models/isnet-fp16.onnx
+CUTOUT=${CUTOUT:-$ROOT/build/cutout}
+EXTRA=()
+
+# The pipeline configurations compared: "name|cutout eval options". Stages that gain
+# options (tiles, matting, ...) add their lines here.
+CONFIGS=(
+  "global pass|"
+)
+
+die() { printf 'score-benchmark: error: %s\n' "$*" >&2; exit 1; }
+
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --set) [[ $# -ge 2 ]] || die "--set needs a folder"; SET=$2; shift 2 ;;
+    --model) [[ $# -ge 2 ]] || die "--model needs a path"; MODEL=$2; shift 2 ;;
+    --json | --csv) EXTRA+=("$1"); shift ;;
+    --limit) [[ $# -ge 2 ]] || die "--limit needs a number"; EXTRA+=(--limit "$2"); shift 2 ;;
+    -h | --help) sed -n '2,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+done
+[[ -x $CUTOUT ]] || die "no cutout program at $CUTOUT: run scripts/setup.sh or set CUTOUT"
+[[ -f $MODEL ]] || die "no model at $MODEL: run scripts/fetch-models.sh or pass --model"
+if [[ ! -f $SET/manifest.jsonl ]]; then
+  CUTOUT=$CUTOUT "$ROOT/scripts/make-benchmark-set.sh" --out "$SET"
+fi
+
+for config in "${CONFIGS[@]}"; do
+  name=${config%%|*}
+  read -r -a opts <<< "${config#*|}"
+  printf '== %s (%s)\n' "$name" "$SET" >&2
+  start=$EPOCHREALTIME
+  "$CUTOUT" eval --pipeline --set "$SET" --model "$MODEL" -q "${opts[@]}" "${EXTRA[@]}"
+  awk -v a="$start" -v b="$EPOCHREALTIME" -v n="$name" 'BEGIN { printf "== %s: %.1f s\n", n, b - a }' >&2
+done

@@ -1,0 +1,66 @@
+/* The blocked layout: choice of block, conversions. */
+#include "nn/layout.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int nn_layout_block(void) {
+  static int block = -1;
+  if (block < 0) {
+    const char *off = getenv("CUTOUT_PLAIN_LAYOUT");
+    __builtin_cpu_init();
+    block = off && off[0] == '1' ? 0 : __builtin_cpu_supports("avx512f") ? 16 : 8;
+  }
+  return block;
+}
+
+int nn_reorder(const nn_tensor *src, nn_tensor *dst, nn_err *err) {
+  if (nn_dtype_size(src->dtype) != 4 || nn_dtype_size(dst->dtype) != 4 ||
+      !nn_same_shape(src, dst) || src->ndim < 3)
+    return nn_fail(err, NN_EINVAL, "reorder needs two tensors of the same shape, rank >= 3, "
+                   "4-byte elements");
+  int64_t N = src->dims[0], C = src->dims[1], S = 1;
+  for (int i = 2; i < src->ndim; i++) S *= src->dims[i];
+  const float *s = src->data;
+  float *d = dst->data;
+  int sb = src->block, db = dst->block;
+  if (sb == db) {
+    memcpy(d, s, nn_nbytes(src));
+    return NN_OK;
+  }
+  if (!sb) { /* plain -> blocked: each block gathers B channel rows */
+    int64_t cb = (C + db - 1) / db;
+#pragma omp parallel for schedule(static)
+    for (int64_t nb = 0; nb < N * cb; nb++) {
+      int64_t n = nb / cb, c0 = (nb % cb) * db, live = C - c0 < db ? C - c0 : db;
+      float *o = d + nb * S * db;
+      const float *in = s + (n * C + c0) * S;
+      for (int64_t x = 0; x < S; x++) {
+        for (int64_t c = 0; c < live; c++) o[x * db + c] = in[c * S + x];
+        for (int64_t c = live; c < db; c++) o[x * db + c] = 0;
+      }
+    }
+    return NN_OK;
+  }
+  if (!db) { /* blocked -> plain */
+    int64_t cb = (C + sb - 1) / sb;
+#pragma omp parallel for schedule(static)
+    for (int64_t nb = 0; nb < N * cb; nb++) {
+      int64_t n = nb / cb, c0 = (nb % cb) * sb, live = C - c0 < sb ? C - c0 : sb;
+      const float *in = s + nb * S * sb;
+      float *o = d + (n * C + c0) * S;
+      for (int64_t c = 0; c < live; c++)
+        for (int64_t x = 0; x < S; x++) o[c * S + x] = in[x * sb + c];
+    }
+    return NN_OK;
+  }
+  /* blocked -> blocked with another block */
+  int64_t total = nn_storage_numel(dst);
+  memset(d, 0, (size_t)total * 4);
+#pragma omp parallel for schedule(static)
+  for (int64_t n = 0; n < N; n++)
+    for (int64_t c = 0; c < C; c++)
+      for (int64_t x = 0; x < S; x++)
+        d[nn_blocked_index(n, c, x, C, S, db)] = s[nn_blocked_index(n, c, x, C, S, sb)];
+  return NN_OK;
+}

@@ -1,0 +1,93 @@
+/* Memory plan: every intermediate value gets an offset in one arena, reused by values whose
+ * lifetimes (producer .. last reader, in node order) do not overlap. Made when every shape
+ * is known; graph inputs, outputs and constants live outside the arena. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn/passes/passes.h"
+
+typedef struct item {
+  int v;
+  int first, last; /* node indices */
+  size_t size;
+  size_t off;
+} item;
+
+static int by_size(const void *a, const void *b) {
+  size_t x = ((const item *)a)->size, y = ((const item *)b)->size;
+  return x < y ? 1 : x > y ? -1 : ((const item *)a)->v - ((const item *)b)->v;
+}
+
+static int known(const nn_tensor *t) {
+  if (t->ndim < 0 || !nn_dtype_supported(t->dtype)) return 0;
+  for (int i = 0; i < t->ndim; i++)
+    if (t->dims[i] < 0) return 0;
+  return 1;
+}
+
+int nn_pass_plan(nn_graph *g, nn_err *err) {
+  free(g->plan_offset);
+  g->plan_offset = NULL;
+  g->plan_size = 0;
+  int nv = g->n_values;
+  int *first = malloc(sizeof(int) * (size_t)(nv + 1)), *last = malloc(sizeof(int) * (size_t)(nv + 1));
+  item *items = malloc(sizeof(item) * (size_t)(nv + 1));
+  int64_t *offset = malloc(sizeof(int64_t) * (size_t)(nv + 1));
+  if (!first || !last || !items || !offset) {
+    free(first);
+    free(last);
+    free(items);
+    free(offset);
+    return nn_fail(err, NN_ENOMEM, "out of memory");
+  }
+  for (int v = 0; v < nv; v++) {
+    first[v] = last[v] = -1;
+    offset[v] = -1;
+  }
+  int ok = 1;
+  for (int i = 0; i < g->n_nodes; i++) {
+    const nn_node *n = &g->nodes[i];
+    for (int k = 0; k < n->n_out; k++)
+      if (n->out[k] >= 0) first[n->out[k]] = last[n->out[k]] = i;
+    for (int k = 0; k < n->n_in; k++)
+      if (n->in[k] >= 0 && first[n->in[k]] >= 0) last[n->in[k]] = i;
+  }
+  for (int k = 0; k < g->n_outputs; k++) first[g->outputs[k]] = -1; /* handed to the caller */
+  int count = 0;
+  for (int v = 0; v < nv && ok; v++) {
+    if (first[v] < 0 || g->values[v].is_const) continue;
+    if (!known(&g->values[v].t)) ok = 0;
+    size_t size = (nn_nbytes(&g->values[v].t) + 63) / 64 * 64;
+    items[count++] = (item){v, first[v], last[v], size ? size : 64, 0};
+  }
+  if (ok) {
+    qsort(items, (size_t)count, sizeof *items, by_size);
+    size_t total = 0;
+    for (int i = 0; i < count; i++) {
+      /* the lowest offset that clears every placed item living at the same time */
+      size_t off = 0;
+      for (int moved = 1; moved;) {
+        moved = 0;
+        for (int j = 0; j < i; j++) {
+          const item *o = &items[j];
+          if (o->last < items[i].first || items[i].last < o->first) continue;
+          if (off < o->off + o->size && o->off < off + items[i].size) {
+            off = o->off + o->size;
+            moved = 1;
+          }
+        }
+      }
+      items[i].off = off;
+      offset[items[i].v] = (int64_t)off;
+      if (off + items[i].size > total) total = off + items[i].size;
+    }
+    g->plan_offset = offset;
+    g->plan_size = total;
+    offset = NULL;
+  }
+  free(first);
+  free(last);
+  free(items);
+  free(offset);
+  return NN_OK;
+}
