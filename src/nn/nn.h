@@ -13,9 +13,12 @@
  * output needs. Errors name the op and node. */
 int nn_prepare(nn_graph *g, nn_err *err);
 
-/* Loads a model to run: nn_onnx_load_file, float16 computed in float32
- * (nn_pass_widen_fp16), then nn_prepare. The exact float16 rounding of Cast is kept for
- * graphs loaded with nn_onnx_load_file + nn_prepare. */
+/* Makes a prepared graph fast: float16 computed in float32, Relu and Add fused into
+ * convolutions, activations in the channel-blocked layout, one planned arena. (The exact
+ * float16 rounding of Cast is kept only without it.) */
+int nn_optimize(nn_graph *g, nn_err *err);
+
+/* Loads a model to run: nn_onnx_load_file, nn_prepare, nn_optimize. */
 int nn_load(const char *path, nn_graph **out, nn_err *err);
 
 /* Keeps only the first n graph outputs and drops the nodes only the others needed. */

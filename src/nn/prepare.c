@@ -11,15 +11,20 @@ int nn_prepare(nn_graph *g, nn_err *err) {
   return rc;
 }
 
+int nn_optimize(nn_graph *g, nn_err *err) {
+  int rc = nn_pass_widen_fp16(g, err);
+  if (!rc) rc = nn_pass_prune(g, err);
+  if (!rc) rc = nn_pass_fuse(g, err);
+  if (!rc) rc = nn_pass_layout(g, err);
+  if (!rc) rc = nn_pass_plan(g, err);
+  return rc;
+}
+
 int nn_load(const char *path, nn_graph **out, nn_err *err) {
   int rc = nn_onnx_load_file(path, out, err);
   if (rc) return rc;
   rc = nn_prepare(*out, err);
-  if (!rc) rc = nn_pass_widen_fp16(*out, err);
-  if (!rc) rc = nn_pass_prune(*out, err);
-  if (!rc) rc = nn_pass_fuse(*out, err);
-  if (!rc) rc = nn_pass_layout(*out, err);
-  if (!rc) rc = nn_pass_plan(*out, err);
+  if (!rc) rc = nn_optimize(*out, err);
   if (rc) {
     nn_graph_free(*out);
     *out = NULL;

@@ -1,8 +1,15 @@
 /* Conv: N-D (1-D to 3-D) convolution with groups, dilations, padding and optional bias,
  * computed by oneDNN in f32 (f16 tensors are stored as float, computed the same way, and
  * their results rounded to half precision). */
+#include <string.h>
+
 #include "nn/op.h"
 #include "nn/ops/conv_common.h"
+
+static int conv_prepare(nn_node *node, nn_err *err) {
+  if (node->n_in > 3) return nn_node_fail(node, err, NN_EINVAL, "Conv takes 2 or 3 inputs");
+  return nn_conv_prepare(node, err);
+}
 
 static int conv_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,
                       nn_err *err) {
@@ -39,6 +46,10 @@ static int conv_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **o
   int64_t dims[NN_MAX_DIMS];
   int rc = nn_conv_geometry(node, x, w, &g, dims, err);
   if (rc) return rc == NN_EUNKNOWN ? nn_node_fail(node, err, NN_EINVAL, "shapes not known") : rc;
+  const nn_tensor *s = n_in > 3 ? in[3] : NULL; /* a fused Add's other input */
+  if (s && (!nn_same_shape(s, out[0]) || s->block != out[0]->block || s->dtype != NN_F32))
+    return nn_node_fail(node, err, NN_EINVAL, "the fused addend does not match the output");
+  if (s && s->data != out[0]->data) memcpy(out[0]->data, s->data, nn_nbytes(s));
   rc = nn_conv_f32(node, &g, x->data, x->block, w->data, b ? b->data : NULL, out[0]->data,
                    out[0]->block, err);
   if (rc || out[0]->dtype != NN_F16) return rc;
@@ -62,10 +73,10 @@ static int conv_blocked(const nn_node *node, nn_tensor *const *in, int n_in, int
 const nn_op nn_op_Conv = {
     .name = "Conv",
     .min_inputs = 2,
-    .max_inputs = 3,
+    .max_inputs = 4, /* the 4th, an Add fused in by nn_pass_fuse */
     .min_outputs = 1,
     .max_outputs = 1,
-    .prepare = nn_conv_prepare,
+    .prepare = conv_prepare,
     .shape = conv_shape,
     .run = conv_run,
     .release = nn_conv_release,

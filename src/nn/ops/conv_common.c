@@ -34,6 +34,21 @@ int nn_conv_fused_relu(const nn_node *node) {
   return node->params ? ((const nn_conv_params *)node->params)->relu : 0;
 }
 
+int nn_conv_fuse_sum(nn_node *node, int s, nn_err *err) {
+  int *in = realloc(node->in, sizeof(int) * 4);
+  if (!in) return nn_fail(err, NN_ENOMEM, "out of memory");
+  node->in = in;
+  for (int k = node->n_in; k < 3; k++) in[k] = -1; /* no bias */
+  in[3] = s;
+  node->n_in = 4;
+  ((nn_conv_params *)node->params)->sum = 1;
+  return NN_OK;
+}
+
+int nn_conv_fused_sum(const nn_node *node) {
+  return node->params ? ((const nn_conv_params *)node->params)->sum : 0;
+}
+
 int nn_conv_prepare(nn_node *node, nn_err *err) {
   nn_conv_params *p = calloc(1, sizeof *p);
   if (!p) return nn_node_fail(node, err, NN_ENOMEM, "out of memory");
@@ -111,7 +126,7 @@ static void geom_key(const nn_conv_geom *g, int has_bias, int x_block, int y_blo
   int j = 0;
   key[j++] = x_block;
   key[j++] = y_block;
-  key[j++] = relu;
+  key[j++] = relu; /* the post-ops: bit 0 relu, bit 1 sum */
   key[j++] = g->n;
   key[j++] = g->c;
   key[j++] = g->m;
@@ -151,6 +166,7 @@ static dnnl_format_tag_t blocked_tag(int block) {
 static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias, int x_block,
                        int y_block, nn_conv_prim **out, nn_err *err) {
   int relu = ((const nn_conv_params *)node->params)->relu;
+  int sum = ((const nn_conv_params *)node->params)->sum;
   dnnl_post_ops_t post = NULL;
   dnnl_engine_t engine;
   int rc = nn_dnnl_ctx(&engine, NULL, err);
@@ -220,9 +236,12 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
    * sums of integers below 2^24 being exact. */
   DNNL_TRY(dnnl_primitive_attr_create(&attr), "primitive attributes");
   DNNL_TRY(dnnl_primitive_attr_set_fpmath_mode(attr, dnnl_fpmath_mode_strict), "fpmath mode");
-  if (relu) {
+  if (relu || sum) {
     DNNL_TRY(dnnl_post_ops_create(&post), "post-ops");
-    DNNL_TRY(dnnl_post_ops_append_eltwise(post, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f), "relu");
+    if (relu)
+      DNNL_TRY(dnnl_post_ops_append_eltwise(post, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f),
+               "relu");
+    if (sum) DNNL_TRY(dnnl_post_ops_append_sum(post, 1.0f), "sum");
     DNNL_TRY(dnnl_primitive_attr_set_post_ops(attr, post), "post-ops");
   }
   if (wino && dnnl_primitive_desc_create(&pd, &cd, attr, engine, NULL) != dnnl_success) {
@@ -238,7 +257,7 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
   p->wei_md = *dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
   p->wei_reorder = !dnnl_memory_desc_equal(&p->wei_md, &p->wei_user_md);
   DNNL_TRY(dnnl_primitive_create(&p->prim, pd), "convolution primitive");
-  geom_key(g, has_bias, x_block, y_block, relu, p->key);
+  geom_key(g, has_bias, x_block, y_block, relu | sum << 1, p->key);
   *out = p;
   p = NULL;
 done:
@@ -339,7 +358,7 @@ int nn_conv_f32(const nn_node *node, const nn_conv_geom *g, const float *x, int 
   for (int i = 0; i < g->win.nsp; i++)
     if (g->win.out[i] == 0) return NN_OK;
   int64_t key[KEY_LEN];
-  geom_key(g, b != NULL, x_block, y_block, p->relu, key);
+  geom_key(g, b != NULL, x_block, y_block, p->relu | p->sum << 1, key);
   pthread_mutex_lock(&p->lock);
   int rc = NN_OK;
   if (!p->prim || memcmp(p->prim->key, key, sizeof key)) {

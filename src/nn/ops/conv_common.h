@@ -16,6 +16,7 @@ typedef struct nn_conv_params {
   nn_win_attrs win;
   int64_t group;
   int relu;                  /* a Relu fused in as a post-op (nn_pass_fuse) */
+  int sum;                   /* then an Add fused in: y += input 3 (nn_pass_fuse) */
   pthread_mutex_t lock;      /* serialises runs of the node: they share prim */
   struct nn_conv_prim *prim; /* cached oneDNN primitive, NULL until the first run */
 } nn_conv_params;
@@ -23,6 +24,10 @@ typedef struct nn_conv_params {
 /* The fused Relu of a Conv node (see nn_pass_fuse). */
 void nn_conv_fuse_relu(nn_node *node);
 int nn_conv_fused_relu(const nn_node *node);
+/* Fuses y = conv(...) + s: s becomes the node's input 3, and the output may share its
+ * buffer (nn_pass_plan). Fails on no memory. */
+int nn_conv_fuse_sum(nn_node *node, int s, nn_err *err);
+int nn_conv_fused_sum(const nn_node *node);
 
 /* The full geometry of one convolution. */
 typedef struct nn_conv_geom {
@@ -40,7 +45,8 @@ void nn_conv_release(nn_node *node);
 int nn_conv_geometry(const nn_node *node, const nn_tensor *x, const nn_tensor *w, nn_conv_geom *g,
                      int64_t *out_dims, nn_err *err);
 
-/* y = conv(x, w) (+ b when b is not NULL), then max(0, y) when a Relu is fused, on f32
+/* y = conv(x, w) (+ b when b is not NULL), then max(0, y) when a Relu is fused, then y plus
+ * its previous content when an Add is fused (the caller puts the addend in y first), on f32
  * data: x (N C spatial) and y (N M out) plain or channel-blocked (x_block, y_block: 0 or the
  * block of nn/layout.h, 2-D only), w plain (M C/group kernel). Uses the node's cached
  * primitive, recreating it when the geometry changed; weights are reordered into the

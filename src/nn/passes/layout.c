@@ -141,6 +141,7 @@ int nn_pass_layout(nn_graph *g, nn_err *err) {
        * oneDNN has no fast kernel for plain input with many channels and blocked output. */
       if (is_conv && k == 0 && block)
         want = g->values[v].t.block || g->values[v].t.dims[1] >= 8 ? B : 0;
+      if (is_conv && k == 3) want = block; /* a fused addend: the output's layout */
       rc = converted(&L, v, want, &n.in[k], err);
     }
     for (int k = 0; k < n.n_out && !rc; k++)

@@ -53,6 +53,20 @@ int nn_pass_plan(nn_graph *g, nn_err *err) {
       if (n->in[k] >= 0 && first[n->in[k]] >= 0) last[n->in[k]] = i;
   }
   for (int k = 0; k < g->n_outputs; k++) first[g->outputs[k]] = -1; /* handed to the caller */
+  /* A Conv with a fused Add writes into its addend's buffer: one interval for both. */
+  int *alias = malloc(sizeof(int) * (size_t)(nv + 1));
+  if (!alias) ok = 0;
+  for (int v = 0; alias && v < nv; v++) alias[v] = -1;
+  for (int i = 0; alias && i < g->n_nodes; i++) {
+    const nn_node *n = &g->nodes[i];
+    if (strcmp(n->op_type, "Conv") || n->n_in < 4 || n->in[3] < 0 || n->out[0] < 0) continue;
+    int r = n->in[3], y = n->out[0];
+    while (alias[r] >= 0) r = alias[r]; /* the buffer the addend itself lives in */
+    if (first[r] < 0 || first[y] < 0 || g->values[r].is_const || last[r] != i) continue;
+    alias[y] = r;
+    last[r] = last[y];
+    first[y] = -1;
+  }
   int count = 0;
   for (int v = 0; v < nv && ok; v++) {
     if (first[v] < 0 || g->values[v].is_const) continue;
@@ -81,10 +95,17 @@ int nn_pass_plan(nn_graph *g, nn_err *err) {
       offset[items[i].v] = (int64_t)off;
       if (off + items[i].size > total) total = off + items[i].size;
     }
+    for (int v = 0; v < nv; v++) /* aliases share their addend's offset (chains too) */
+      if (alias[v] >= 0) {
+        int s = alias[v];
+        while (alias[s] >= 0) s = alias[s];
+        offset[v] = offset[s];
+      }
     g->plan_offset = offset;
     g->plan_size = total;
     offset = NULL;
   }
+  free(alias);
   free(first);
   free(last);
   free(items);
