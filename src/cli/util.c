@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "image/image.h"
 
 void cli_error(const char *fmt, ...) {
   va_list ap;
@@ -55,12 +55,8 @@ int cli_same_file(const char *a, const char *b) {
 }
 
 int cli_check_output(const char *path) {
-  const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-  static const char *const known[] = {".png", ".webp", ".jpg", ".jpeg", ".tif", ".tiff"};
-  int ok = 0;
-  for (size_t i = 0; dot && (!slash || dot > slash) && i < sizeof known / sizeof *known; i++)
-    if (strcasecmp(dot, known[i]) == 0) ok = 1;
-  if (!ok) {
+  const char *slash = strrchr(path, '/');
+  if (!img_can_save(path)) {
     cli_error("cannot write '%s': unknown image type (name it .png, .webp, .jpg or .tif)", path);
     return -1;
   }

@@ -62,6 +62,9 @@ int img_encode_jpeg(const ct_img *im, int quality, void **buf, size_t *len, char
  * failure leaves path as it was and no partial file behind. */
 int img_save(const ct_img *im, const char *path, char *err, size_t errlen);
 
+/* 1 when img_save knows the path's extension. */
+int img_can_save(const char *path);
+
 /* Encodes to memory: format is "png", "webp", "jpg"/"jpeg" or "tif"/"tiff" (same settings as
  * img_save). *buf is allocated with malloc; the caller frees it with free(). */
 int img_encode(const ct_img *im, const char *format, void **buf, size_t *len, char *err,

@@ -21,6 +21,13 @@ static img_format format_named(const char *name) {
   return FMT_NONE;
 }
 
+static img_format format_of_path(const char *path) {
+  const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+  return dot && (!slash || dot > slash) ? format_named(dot + 1) : FMT_NONE;
+}
+
+int img_can_save(const char *path) { return format_of_path(path) != FMT_NONE; }
+
 static int check_image(const ct_img *im, img_format fmt, const char *what, char *err,
                        size_t errlen) {
   if (!im || !im->data || im->width <= 0 || im->height <= 0 ||
@@ -97,8 +104,7 @@ static void sync_folder(const char *path) {
 
 int img_save(const ct_img *im, const char *path, char *err, size_t errlen) {
   if (!path || !*path) return img_fail(err, errlen, IMG_EARG, "no output path given");
-  const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
-  img_format fmt = dot && (!slash || dot > slash) ? format_named(dot + 1) : FMT_NONE;
+  img_format fmt = format_of_path(path);
   if (fmt == FMT_NONE)
     return img_fail(err, errlen, IMG_EARG,
                     "cannot write '%s': unknown image type (name it .png, .webp, .jpg or .tif)",
