@@ -55,13 +55,17 @@ void nn_profile_report(const nn_graph *g, FILE *f) {
   for (int k = 0; k < n_rows; k++)
     fprintf(f, "%-24s %6d %10.1f %6.1f%%\n", rows[k].op, rows[k].nodes, rows[k].sec * 1e3,
             total > 0 ? 100 * rows[k].sec / total : 0);
-  fprintf(f, "\nslowest nodes:\n%-40s %-14s %-18s %9s\n", "node", "op", "output", "ms");
-  for (int k = 0; k < 12 && k < g->n_nodes; k++) {
-    const nn_node *n = &g->nodes[nodes[k].nodes];
-    char shape[64] = "";
-    if (n->n_out && n->out[0] >= 0) nn_shape_str(&g->values[n->out[0]].t, shape, sizeof shape);
-    fprintf(f, "%-40.40s %-14s %-18s %9.1f\n", n->name, n->op_type, shape, nodes[k].sec * 1e3);
-  }
+  fprintf(f, "\nslowest nodes of each op:\n%-40s %-14s %-18s %9s\n", "node", "op", "output",
+          "ms");
+  for (int r = 0; r < n_rows; r++)
+    for (int k = 0, shown = 0; k < g->n_nodes && shown < 3; k++) {
+      const nn_node *n = &g->nodes[nodes[k].nodes];
+      if (strcmp(n->op_type, rows[r].op)) continue;
+      char shape[64] = "";
+      if (n->n_out && n->out[0] >= 0) nn_shape_str(&g->values[n->out[0]].t, shape, sizeof shape);
+      fprintf(f, "%-40.40s %-14s %-18s %9.1f\n", n->name, n->op_type, shape, nodes[k].sec * 1e3);
+      shown++;
+    }
   free(rows);
   free(nodes);
 }

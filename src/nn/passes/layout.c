@@ -102,6 +102,9 @@ static int choose(const nn_graph *g, const nn_node *n, int B) {
     view[k].block = is_data(g, n->in[k]) ? B : 0;
     in[k] = &view[k];
     if (is_data(g, n->in[k])) {
+      /* Few channels (a mask) padded to a block would multiply the work of the ops after a
+       * convolution: those read it plain. */
+      if (!conv && g->values[n->in[k]].t.dims[1] < B / 2) return 0;
       any_data = 1;
       any_blocked |= g->values[n->in[k]].t.block != 0;
     } else if (!conv && g->values[n->in[k]].t.ndim == 4 &&
