@@ -98,6 +98,10 @@ static int concat_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *
     if (row == 0) continue;
     const char *src = in[i]->data;
     char *dst = (char *)o->data + at;
+    if (outer == 1 && src == dst) { /* written in place by its producer (nn_pass_plan) */
+      at += row;
+      continue;
+    }
 #pragma omp parallel for schedule(static) if ((size_t)outer * row > 262144 && outer > 1)
     for (int64_t k = 0; k < outer; k++) memcpy(dst + k * out_row, src + k * row, row);
     at += row;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nn/op.h"
 #include "nn/passes/passes.h"
 
 typedef struct item {
@@ -23,6 +24,50 @@ static int known(const nn_tensor *t) {
   for (int i = 0; i < t->ndim; i++)
     if (t->dims[i] < 0) return 0;
   return 1;
+}
+
+static int is_io(const nn_graph *g, int v) {
+  for (int k = 0; k < g->n_outputs; k++)
+    if (g->outputs[k] == v) return 1;
+  for (int k = 0; k < g->n_inputs; k++)
+    if (g->inputs[k] == v) return 1;
+  return 0;
+}
+
+/* Concat node i along the channels of one image: each input that can live in its slice of
+ * the output is placed there (slice_of, slice_at), so its producer writes it in place and
+ * the copy is skipped; the output's interval grows to cover those inputs' lives. */
+static void concat_slices(const nn_graph *g, int i, int *first, int *last, const int *alias,
+                          int *slice_of, size_t *slice_at) {
+  const nn_node *n = &g->nodes[i];
+  int y = n->out[0];
+  if (y < 0 || first[y] < 0) return;
+  const nn_tensor *o = &g->values[y].t;
+  if (o->ndim < 2 || nn_axis(nn_attr_int(n, "axis", 0), o->ndim) != 1 || o->dims[0] != 1)
+    return;
+  for (int k = 0; k < n->n_in; k++) /* each input a whole slice, in the output's layout */
+    if (n->in[k] < 0 || g->values[n->in[k]].t.block != o->block ||
+        (o->block && g->values[n->in[k]].t.dims[1] % o->block))
+      return;
+  size_t at = 0;
+  for (int k = 0; k < n->n_in; k++) {
+    int v = n->in[k], ok = 1;
+    size_t bytes = nn_nbytes(&g->values[v].t);
+    for (int j = 0; j < k; j++) ok &= n->in[j] != v; /* read twice: one slice only */
+    ok = ok && first[v] >= 0 && !g->values[v].is_const && !is_io(g, v) && alias[v] < 0 &&
+         slice_of[v] < 0 && g->values[v].producer >= 0 &&
+         strcmp(g->nodes[g->values[v].producer].op_type, "Concat") != 0;
+    for (int w = 0; ok && w < g->n_values; w++) /* no buffer of a fused Add lives in it */
+      if (alias[w] == v) ok = 0;
+    if (ok) {
+      slice_of[v] = y;
+      slice_at[v] = at;
+      if (first[v] < first[y]) first[y] = first[v];
+      if (last[v] > last[y]) last[y] = last[v];
+      first[v] = -1;
+    }
+    at += bytes;
+  }
 }
 
 int nn_pass_plan(nn_graph *g, nn_err *err) {
@@ -67,6 +112,14 @@ int nn_pass_plan(nn_graph *g, nn_err *err) {
     last[r] = last[y];
     first[y] = -1;
   }
+  /* A Concat along the channels of one image (N = 1) whose inputs are read by it alone:
+   * each input is written straight into its slice of the output, and the copy is skipped. */
+  int *slice_of = malloc(sizeof(int) * (size_t)(nv + 1));
+  size_t *slice_at = malloc(sizeof(size_t) * (size_t)(nv + 1));
+  if (!slice_of || !slice_at) ok = 0;
+  for (int v = 0; ok && v < nv; v++) slice_of[v] = -1;
+  for (int i = 0; ok && i < g->n_nodes; i++)
+    if (!strcmp(g->nodes[i].op_type, "Concat")) concat_slices(g, i, first, last, alias, slice_of, slice_at);
   int count = 0;
   for (int v = 0; v < nv && ok; v++) {
     if (first[v] < 0 || g->values[v].is_const) continue;
@@ -101,11 +154,15 @@ int nn_pass_plan(nn_graph *g, nn_err *err) {
         while (alias[s] >= 0) s = alias[s];
         offset[v] = offset[s];
       }
+    for (int v = 0; v < nv; v++) /* concat inputs: slices of the output */
+      if (slice_of[v] >= 0) offset[v] = offset[slice_of[v]] + (int64_t)slice_at[v];
     g->plan_offset = offset;
     g->plan_size = total;
     offset = NULL;
   }
   free(alias);
+  free(slice_of);
+  free(slice_at);
   free(first);
   free(last);
   free(items);
