@@ -13,6 +13,10 @@
 int img_ensure_init(char *err, size_t errlen);
 
 /* Writes a formatted one-line message into err and returns code. */
+/* Checks that path names a non-empty file libvips can read, before decoding it; writes the
+ * quoted path into name (for messages). IMG_OK, or the code with the reason in err. */
+int img_check_file(const char *path, char *name, size_t namelen, char *err, size_t errlen);
+
 int img_fail(char *err, size_t errlen, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

@@ -119,15 +119,8 @@ corrupt:
   return img_fail(err, errlen, IMG_ECORRUPT, "%s is damaged or truncated: %s", name, why);
 }
 
-int img_load_rgb(const char *path, ct_img **out, char *err, size_t errlen) {
-  char name[300], why[300];
-  if (!out) return img_fail(err, errlen, IMG_EARG, "img_load_rgb: no output pointer");
-  *out = NULL;
-  if (!path || !*path) return img_fail(err, errlen, IMG_EARG, "no image path given");
-  int rc = img_ensure_init(err, errlen);
-  if (rc) return rc;
-  snprintf(name, sizeof name, "'%s'", path);
-
+int img_check_file(const char *path, char *name, size_t namelen, char *err, size_t errlen) {
+  snprintf(name, namelen, "'%s'", path);
   struct stat st;
   if (stat(path, &st) != 0)
     return img_fail(err, errlen, IMG_EIO, "cannot open %s: %s", name, strerror(errno));
@@ -143,6 +136,18 @@ int img_load_rgb(const char *path, ct_img **out, char *err, size_t errlen) {
     return img_fail(err, errlen, IMG_EFORMAT, "%s is not an image in a format libvips can read",
                     name);
   }
+  return IMG_OK;
+}
+
+int img_load_rgb(const char *path, ct_img **out, char *err, size_t errlen) {
+  char name[300], why[300];
+  if (!out) return img_fail(err, errlen, IMG_EARG, "img_load_rgb: no output pointer");
+  *out = NULL;
+  if (!path || !*path) return img_fail(err, errlen, IMG_EARG, "no image path given");
+  int rc = img_ensure_init(err, errlen);
+  if (rc) return rc;
+  rc = img_check_file(path, name, sizeof name, err, errlen);
+  if (rc) return rc;
   VipsImage *in = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
                                            VIPS_FAIL_ON_ERROR, NULL);
   if (!in) {

@@ -82,19 +82,8 @@ int img_load_rgba(const char *path, ct_img **out, int *had_alpha, char *err, siz
   if (!path || !*path) return img_fail(err, errlen, IMG_EARG, "no image path given");
   int rc = img_ensure_init(err, errlen);
   if (rc) return rc;
-  snprintf(name, sizeof name, "'%s'", path);
-  struct stat st;
-  if (stat(path, &st) != 0)
-    return img_fail(err, errlen, IMG_EIO, "cannot open %s: %s", name, strerror(errno));
-  if (S_ISDIR(st.st_mode))
-    return img_fail(err, errlen, IMG_EIO, "cannot open %s: it is a folder, not an image", name);
-  if (st.st_size == 0)
-    return img_fail(err, errlen, IMG_EFORMAT, "%s is empty, not an image", name);
-  if (!vips_foreign_find_load(path)) {
-    vips_error_clear();
-    return img_fail(err, errlen, IMG_EFORMAT, "%s is not an image in a format libvips can read",
-                    name);
-  }
+  rc = img_check_file(path, name, sizeof name, err, errlen);
+  if (rc) return rc;
   VipsImage *in = vips_image_new_from_file(path, "fail_on", VIPS_FAIL_ON_ERROR, NULL);
   if (!in) {
     img_vips_error(why, sizeof why);
