@@ -77,7 +77,10 @@ void ct_model_input_size(const ct_model *model, int *width, int *height);
 
 /* ---- Removing the background. ---- */
 typedef struct ct_remove_options {
-  int mask_only; /* 1: the result is the alpha mask alone (1 channel) */
+  int mask_only;    /* 1: the result is the alpha mask alone (1 channel) */
+  int tiles;        /* 1: refine the global mask with the tile pass (ct_tiled_mask) */
+  int tile_size;    /* tile side in photo pixels; 0: the network's input width */
+  int tile_overlap; /* pixels shared by neighbouring tiles; 0: a quarter of the tile size */
 } ct_remove_options;
 
 void ct_remove_options_init(ct_remove_options *opts);
@@ -87,8 +90,33 @@ void ct_remove_options_init(ct_remove_options *opts);
 ct_status ct_predict_mask(ct_model *model, const ct_image *photo, ct_image **mask,
                           ct_error *err);
 
-/* The whole job: an RGBA image of the photo's size whose alpha is the mask
- * (or the mask alone, with opts->mask_only). opts may be NULL for the defaults. */
+/* Tile pass: the photo is cut into tile_size x tile_size tiles of its own pixels (a grid
+ * whose neighbours share tile_overlap pixels; the last row and column are shifted inward to
+ * end at the border). Tiles where global_mask (from ct_predict_mask) is all sure foreground
+ * or all sure background are skipped; the others go through the network and are blended with
+ * smooth weights. Near the global mask's edges (uncertain pixels and foreground/background
+ * boundaries) the result is the blend, fading into the global mask between tile_size/32 and
+ * tile_size/16 pixels away; farther it is the global mask, so tiles refine edges but cannot
+ * add or remove objects away from them.
+ * *mask is a 1-channel image of the photo's size; *tiles_run (may be NULL) tells how many
+ * tiles were inferred. opts may be NULL for the defaults; its tiles and mask_only fields are
+ * not used here. */
+ct_status ct_tiled_mask(ct_model *model, const ct_image *photo, const ct_image *global_mask,
+                        const ct_remove_options *opts, ct_image **mask, int *tiles_run,
+                        ct_error *err);
+
+/* *count: how many tiles ct_tiled_mask lays over a width x height photo with these options
+ * (those it runs and those it skips). Fails, as ct_tiled_mask would, on bad tile sizes. */
+ct_status ct_tile_count(const ct_model *model, int width, int height,
+                        const ct_remove_options *opts, int *count, ct_error *err);
+
+/* An RGBA image of the photo with mask (1 channel, the photo's size) as its alpha. */
+ct_status ct_apply_mask(const ct_image *photo, const ct_image *mask, ct_image **rgba,
+                        ct_error *err);
+
+/* The whole job: an RGBA image of the photo's size whose alpha is the mask (global, then
+ * tiled with opts->tiles), or the mask alone with opts->mask_only. opts may be NULL for
+ * the defaults. */
 ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_options *opts,
                     ct_image **out, ct_error *err);
 

@@ -1,4 +1,4 @@
-/* cutout remove IN [-o OUT]  /  cutout i IN OUT */
+/* cutout remove IN [-o OUT] [--tiles ...]  /  cutout i IN OUT */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +14,7 @@ static void default_output(const char *in, char *buf, size_t len) {
 
 int cmd_remove(int argc, char **argv) {
   const char *in = NULL, *out = NULL, *model_path = NULL;
-  int mask = 0, quiet = 0, threads = 0, positional = 0;
+  int mask = 0, quiet = 0, threads = 0, positional = 0, tiles = 0, tile = 0, overlap = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     int has_next = i + 1 < argc;
@@ -28,6 +28,22 @@ int cmd_remove(int argc, char **argv) {
         cli_error("--threads needs a positive number, not '%s'", argv[i]);
         return 2;
       }
+    } else if (!strcmp(a, "--tile") && has_next) {
+      tile = cli_parse_int(argv[++i]);
+      tiles = 1;
+      if (tile <= 0) {
+        cli_error("--tile needs a positive number of pixels, not '%s'", argv[i]);
+        return 2;
+      }
+    } else if (!strcmp(a, "--overlap") && has_next) {
+      overlap = cli_parse_int(argv[++i]);
+      tiles = 1;
+      if (overlap <= 0) {
+        cli_error("--overlap needs a positive number of pixels, not '%s'", argv[i]);
+        return 2;
+      }
+    } else if (!strcmp(a, "--tiles")) {
+      tiles = 1;
     } else if (!strcmp(a, "--mask")) {
       mask = 1;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
@@ -71,21 +87,45 @@ int cmd_remove(int argc, char **argv) {
   ct_set_threads(threads);
   ct_error err = {0};
   double t0 = cli_now();
-  ct_image *photo = NULL, *result = NULL;
+  ct_image *photo = NULL, *result = NULL, *global = NULL, *tiled = NULL;
   ct_model *model = NULL;
   int rc = 1;
   if (ct_image_load(in, &photo, &err) || ct_model_load(model_path, &model, &err)) goto done;
   ct_remove_options opts;
   ct_remove_options_init(&opts);
   opts.mask_only = mask;
-  if (ct_remove(model, photo, &opts, &result, &err) || ct_image_save(result, out, &err))
-    goto done;
+  opts.tile_size = tile;
+  opts.tile_overlap = overlap;
+  if (!tiles) {
+    if (ct_remove(model, photo, &opts, &result, &err)) goto done;
+  } else {
+    int run = 0, total = 0;
+    if (ct_tile_count(model, ct_image_width(photo), ct_image_height(photo), &opts, &total,
+                      &err))
+      goto done; /* bad tile sizes: said before the global pass */
+    double t1 = cli_now();
+    if (ct_predict_mask(model, photo, &global, &err)) goto done;
+    double t2 = cli_now();
+    if (ct_tiled_mask(model, photo, global, &opts, &tiled, &run, &err)) goto done;
+    if (!quiet)
+      printf("global pass %.2f s; tiles: %d run, %d skipped of %d (%.2f s)\n", t2 - t1, run,
+             total - run, total, cli_now() - t2);
+    if (mask) {
+      result = tiled;
+      tiled = NULL;
+    } else if (ct_apply_mask(photo, tiled, &result, &err)) {
+      goto done;
+    }
+  }
+  if (ct_image_save(result, out, &err)) goto done;
   rc = 0;
   if (!quiet)
     printf("%s -> %s (%dx%d, %.2f s)\n", in, out, ct_image_width(result),
            ct_image_height(result), cli_now() - t0);
 done:
   if (rc) cli_error("%s", err.message);
+  ct_image_free(global);
+  ct_image_free(tiled);
   ct_image_free(result);
   ct_image_free(photo);
   ct_model_free(model);

@@ -20,6 +20,12 @@ static void usage(FILE *f) {
           "  -o, --output OUT   output file (.png, .webp, .tif; default IN's name + .cutout.png)\n"
           "  -m, --model PATH   ONNX model (default models/isnet-fp16.onnx, or $CUTOUT_MODEL)\n"
           "      --mask         write the alpha mask alone (greyscale)\n"
+          "      --tiles        refine edges at the photo's own resolution: the network also\n"
+          "                     runs on tiles where the global mask is uncertain\n"
+          "      --tile N       tile side in photo pixels (default: the network's input, 1024;\n"
+          "                     implies --tiles)\n"
+          "      --overlap N    pixels shared by neighbouring tiles (default: a quarter tile;\n"
+          "                     implies --tiles)\n"
           "  -t, --threads N    worker threads (default: all cores)\n"
           "  -q, --quiet        print nothing but errors\n",
           ct_version());

@@ -1,4 +1,4 @@
-/* remove(): the global pass, then the alpha joined to the photo. */
+/* remove(): the global pass, the tile pass when asked, then the alpha joined to the photo. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +32,31 @@ ct_status ct_predict_mask(ct_model *model, const ct_image *photo, ct_image **mas
   return CT_OK;
 }
 
+ct_status ct_apply_mask(const ct_image *photo, const ct_image *mask, ct_image **rgba,
+                        ct_error *err) {
+  if (!photo || !mask || !rgba) return ct_fail(err, CT_ERR_ARGUMENT, "missing argument");
+  *rgba = NULL;
+  if (mask->channels != 1 || mask->width != photo->width || mask->height != photo->height)
+    return ct_fail(err, CT_ERR_ARGUMENT, "the mask must be 1 channel of %dx%d, not %d of %dx%d",
+                   photo->width, photo->height, mask->channels, mask->width, mask->height);
+  ct_img *out = img_new(photo->width, photo->height, 4);
+  if (!out)
+    return ct_fail(err, CT_ERR_MEMORY, "out of memory for a %dx%d image", photo->width,
+                   photo->height);
+  size_t n = (size_t)photo->width * photo->height;
+  int ch = photo->channels;
+  for (size_t i = 0; i < n; i++) {
+    const uint8_t *s = photo->data + i * ch;
+    uint8_t *d = out->data + i * 4;
+    d[0] = s[0];
+    d[1] = ch >= 3 ? s[1] : s[0];
+    d[2] = ch >= 3 ? s[2] : s[0];
+    d[3] = mask->data[i];
+  }
+  *rgba = out;
+  return CT_OK;
+}
+
 ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_options *opts,
                     ct_image **out, ct_error *err) {
   ct_remove_options defaults;
@@ -43,27 +68,19 @@ ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_opti
   *out = NULL;
   ct_img *mask;
   ct_status st = ct_predict_mask(model, photo, &mask, err);
-  if (st || opts->mask_only) {
-    *out = mask;
-    return st;
-  }
-  ct_img *rgba = img_new(photo->width, photo->height, 4);
-  if (!rgba) {
+  if (st) return st;
+  if (opts->tiles) {
+    ct_img *tiled;
+    st = ct_tiled_mask(model, photo, mask, opts, &tiled, NULL, err);
     img_free(mask);
-    return ct_fail(err, CT_ERR_MEMORY, "out of memory for a %dx%d image", photo->width,
-                   photo->height);
+    if (st) return st;
+    mask = tiled;
   }
-  size_t n = (size_t)photo->width * photo->height;
-  int ch = photo->channels;
-  for (size_t i = 0; i < n; i++) {
-    const uint8_t *s = photo->data + i * ch;
-    uint8_t *d = rgba->data + i * 4;
-    d[0] = s[0];
-    d[1] = ch >= 3 ? s[1] : s[0];
-    d[2] = ch >= 3 ? s[2] : s[0];
-    d[3] = mask->data[i];
+  if (opts->mask_only) {
+    *out = mask;
+    return CT_OK;
   }
+  st = ct_apply_mask(photo, mask, out, err);
   img_free(mask);
-  *out = rgba;
-  return CT_OK;
+  return st;
 }

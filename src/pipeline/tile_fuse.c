@@ -1,0 +1,100 @@
+/* The global mask's edge band, and the fusion of blended tiles with the global mask. */
+#include <stdlib.h>
+
+#include "pipeline/tiles.h"
+
+static int sure_class(uint8_t v) { return v <= TILE_SURE_BG ? 0 : v >= TILE_SURE_FG ? 1 : -1; }
+
+/* band = 0 on the edge region, far elsewhere. */
+static void mark_edges(const uint8_t *g, int w, int h, uint8_t far, uint8_t *band) {
+#pragma omp parallel for schedule(static)
+  for (int y = 0; y < h; y++) {
+    for (int x = 0; x < w; x++) {
+      size_t i = (size_t)y * w + x;
+      int c = sure_class(g[i]), e = c < 0;
+      if (!e && x > 0) e = sure_class(g[i - 1]) == !c;
+      if (!e && x + 1 < w) e = sure_class(g[i + 1]) == !c;
+      if (!e && y > 0) e = sure_class(g[i - w]) == !c;
+      if (!e && y + 1 < h) e = sure_class(g[i + w]) == !c;
+      band[i] = e ? 0 : far;
+    }
+  }
+}
+
+static inline void relax(uint8_t *d, uint8_t n) {
+  if (n + 1 < *d) *d = (uint8_t)(n + 1);
+}
+
+/* Chessboard distance to the nearest 0, capped at the starting values: two raster sweeps
+ * over the 8 neighbours. */
+static void chessboard(uint8_t *d, int w, int h) {
+  for (int y = 0; y < h; y++) {
+    uint8_t *row = d + (size_t)y * w, *up = y > 0 ? row - w : NULL;
+    for (int x = 0; x < w; x++) {
+      if (!row[x]) continue;
+      if (x > 0) relax(&row[x], row[x - 1]);
+      if (up) {
+        relax(&row[x], up[x]);
+        if (x > 0) relax(&row[x], up[x - 1]);
+        if (x + 1 < w) relax(&row[x], up[x + 1]);
+      }
+    }
+  }
+  for (int y = h - 1; y >= 0; y--) {
+    uint8_t *row = d + (size_t)y * w, *down = y + 1 < h ? row + w : NULL;
+    for (int x = w - 1; x >= 0; x--) {
+      if (!row[x]) continue;
+      if (x + 1 < w) relax(&row[x], row[x + 1]);
+      if (down) {
+        relax(&row[x], down[x]);
+        if (x > 0) relax(&row[x], down[x - 1]);
+        if (x + 1 < w) relax(&row[x], down[x + 1]);
+      }
+    }
+  }
+}
+
+int tile_edge_band(const uint8_t *global, int width, int height, int dist, uint8_t *band) {
+  if (dist < 0) dist = 0;
+  if (dist > TILE_BAND_MAX) dist = TILE_BAND_MAX;
+  mark_edges(global, width, height, (uint8_t)(dist + 1), band);
+  chessboard(band, width, height);
+  int full = dist / 2, any = 0;
+  uint8_t weight[TILE_BAND_MAX + 2];
+  for (int d = 0; d <= dist + 1; d++)
+    weight[d] = d <= full   ? 255
+                : d > dist ? 0
+                           : (uint8_t)(255 * (dist + 1 - d) / (dist + 1 - full));
+  size_t n = (size_t)width * height;
+  for (size_t i = 0; i < n; i++) {
+    band[i] = weight[band[i]];
+    any |= band[i] != 0;
+  }
+  return any;
+}
+
+static uint8_t to_byte(float v) {
+  if (!(v > 0.0f)) return 0;
+  if (v >= 1.0f) return 255;
+  return (uint8_t)(v * 255.0f + 0.5f);
+}
+
+void tile_fuse(const uint8_t *global, const float *acc, const float *wsum, const float *sum_x,
+               const float *sum_y, const uint8_t *band, int width, int height, uint8_t *out) {
+#pragma omp parallel for schedule(static)
+  for (int y = 0; y < height; y++) {
+    size_t row = (size_t)y * width;
+    for (int x = 0; x < width; x++) {
+      size_t i = row + x;
+      uint8_t g = global[i];
+      if (!band[i] || wsum[i] <= 0.0f) {
+        out[i] = g;
+        continue;
+      }
+      float gv = g * (1.0f / 255.0f), rest = sum_x[x] * sum_y[y] - wsum[i];
+      if (rest < 0.0f) rest = 0.0f;
+      float t = (acc[i] + gv * rest) / (wsum[i] + rest);
+      out[i] = to_byte(gv + (t - gv) * (band[i] * (1.0f / 255.0f)));
+    }
+  }
+}

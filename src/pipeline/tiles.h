@@ -1,0 +1,65 @@
+/* The tile pass without the network: where tiles go, which ones are needed, how their masks
+ * are blended into one, and how the blend is fused with the global mask.
+ *
+ * Tiles form a grid: along each axis the positions are 0, S, 2S, ... (S = size - overlap) and
+ * the last tile is shifted inward to end at the image border, so neighbours overlap by at
+ * least the overlap. Each tile's weight is wx(x) * wy(y): a raised-cosine ramp over the first
+ * and last `overlap` pixels of the tile, except on sides that touch the image border. */
+#ifndef CUTOUT_PIPELINE_TILES_H
+#define CUTOUT_PIPELINE_TILES_H
+
+#include <stdint.h>
+
+/* Alpha values strictly between these are uncertain (about 0.05 .. 0.95). */
+#define TILE_SURE_BG 13
+#define TILE_SURE_FG 242
+
+typedef struct tile_rect {
+  int x, y, w, h;
+} tile_rect;
+
+/* Start positions of the tiles along one axis of length n for tiles of length size with
+ * the given overlap (0 <= overlap < size). Writes up to max positions into pos (may be NULL
+ * to count) and returns how many tiles the axis needs; the tile length is min(size, n). */
+int tile_axis(int n, int size, int overlap, int *pos, int max);
+
+/* The grid of tiles over a width x height image, row by row. *out is malloc'd; returns the
+ * count, or -1 for bad arguments or no memory. */
+int tile_layout(int width, int height, int size, int overlap, tile_rect **out);
+
+/* 1 when the tile of mask (width pixels a row) holds an uncertain pixel, or both a sure
+ * foreground and a sure background pixel; 0 when it is all sure foreground or all sure
+ * background. */
+int tile_needed(const uint8_t *mask, int width, const tile_rect *r);
+
+/* The weight ramp of a tile at pos, of length len, on an axis of length n: w[0..len).
+ * Inside the tile away from its ends the weight is 1; over the first and last overlap pixels
+ * it rises from near 0 to 1 (raised cosine), except at ends that touch the image border. */
+void tile_ramp(int pos, int len, int n, int overlap, float *w);
+
+/* The sum over all tiles of an axis of their ramps, at every position: sum[0..n). */
+void tile_ramp_sum(int n, int size, int overlap, float *sum);
+
+/* Adds the tile's mask (r->w x r->h bytes, 255 = foreground) times its weight into acc and
+ * the weight into wsum (both img_w floats a row). Returns -1 when out of memory. */
+int tile_accumulate(const uint8_t *tile_mask, const tile_rect *r, int overlap, int img_w,
+                    int img_h, float *acc, float *wsum);
+
+/* The largest band tile_edge_band measures (distances are kept in bytes). */
+#define TILE_BAND_MAX 250
+
+/* Writes into band (width x height bytes) how much the tiles may change each pixel, from the
+ * chessboard distance d to the global mask's edge region (uncertain pixels, and sure pixels
+ * with a 4-neighbour of the other sure class): 255 for d <= dist/2, falling linearly to 0
+ * beyond dist (dist is capped at TILE_BAND_MAX). Returns 1 when any pixel may change. */
+int tile_edge_band(const uint8_t *global, int width, int height, int dist, uint8_t *band);
+
+/* The fused mask. The tiles' blend counts tiles that did not run as the global mask (so run
+ * tiles fade into it): t = (acc + global * (sum_x * sum_y - wsum)) / (sum_x * sum_y), where
+ * sum_x, sum_y are tile_ramp_sum of both axes and acc, wsum hold the tiles that ran. Then
+ * out = global + (t - global) * band / 255, and global where no run tile reaches. out may
+ * alias global. */
+void tile_fuse(const uint8_t *global, const float *acc, const float *wsum, const float *sum_x,
+               const float *sum_y, const uint8_t *band, int width, int height, uint8_t *out);
+
+#endif

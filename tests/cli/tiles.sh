@@ -1,0 +1,30 @@
+# cutout remove --tiles on the example photo: the tile pass runs, says how many tiles ran,
+# and gives an image of the photo's size; bad tile sizes fail before any work.
+set -u
+cutout=$1
+. "$(dirname "$0")/lib.sh"
+src=${CUTOUT_SOURCE_DIR:-.}
+photo=$src/examples/portrait-curls.jpg
+if [ ! -f "$src/models/isnet-fp16.onnx" ]; then
+  echo "SKIP: model absent: run scripts/fetch-models.sh"; exit 77
+fi
+model=$src/models/isnet-fp16.onnx
+expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --tile 0 --model "$model"
+expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --tile 16 --model "$model"
+expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --tile 512 --overlap 400 --model "$model"
+check "no output written by the failures above" test ! -e "$tmp/out.png"
+
+# 1620x1080 with 1024-pixel tiles overlapping by 256: two columns, two rows.
+expect 0 "$cutout" remove "$photo" -o "$tmp/out.png" --tiles --model "$model"
+check "reports the tiles" grep -q "tiles: [0-9]* run, [0-9]* skipped of 4" "$tmp/stdout"
+check "RGBA PNG" test "$(vipsheader -f bands "$tmp/out.png")" = 4
+check "same width as the photo" test "$(vipsheader -f width "$tmp/out.png")" = 1620
+check "same height as the photo" test "$(vipsheader -f height "$tmp/out.png")" = 1080
+check "transparent corner" test "$(vips getpoint "$tmp/out.png" 5 5 | awk '{print $4}')" = 0
+check "opaque subject (face)" test "$(vips getpoint "$tmp/out.png" 750 500 | awk '{print $4}')" = 255
+
+expect 0 "$cutout" remove "$photo" -o "$tmp/mask.png" --mask -q --tile 1200 --overlap 300 \
+  --model "$model"
+check "quiet prints nothing" test ! -s "$tmp/stdout"
+check "mask is greyscale" test "$(vipsheader -f bands "$tmp/mask.png")" = 1
+finish

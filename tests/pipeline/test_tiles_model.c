@@ -1,0 +1,106 @@
+/* The tile pass with the network on a 2400x1800 photo the test draws: a known subject on the
+ * right over a textured background. The tiled mask must overlap the known mask with
+ * IoU >= 0.9, tiles over the empty left part must be skipped, and ct_remove with tiles must
+ * give the photo with that mask as alpha. Skips when the model is absent. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "check.h"
+#include "cutout.h"
+
+#define W 2400
+#define H 1800
+
+/* A head (disc) on shoulders (a block with rounded top corners), in the right half. */
+static int subject(int x, int y) {
+  double dx = x - 1850.0, dy = y - 560.0;
+  if (dx * dx + dy * dy < 260.0 * 260.0) return 1;
+  if (y > 850 && x > 1450 && x < 2250) {
+    double cx = x < 1650 ? 1650 : x > 2050 ? 2050 : x, cy = y < 1050 ? 1050 : y;
+    double ex = x - cx, ey = y - cy;
+    return ex * ex + ey * ey < 200.0 * 200.0;
+  }
+  return 0;
+}
+
+static double iou(const uint8_t *alpha, int stride, const uint8_t *truth) {
+  long inter = 0, uni = 0;
+  for (size_t i = 0; i < (size_t)W * H; i++) {
+    int a = alpha[i * stride] >= 128;
+    inter += a && truth[i];
+    uni += a || truth[i];
+  }
+  return (double)inter / (double)uni;
+}
+
+int main(void) {
+  const char *src = getenv("CUTOUT_SOURCE_DIR");
+  char model_path[1024];
+  snprintf(model_path, sizeof model_path, "%s/models/isnet-fp16.onnx", src ? src : ".");
+  struct stat st;
+  if (stat(model_path, &st) != 0) SKIP("model absent: run scripts/fetch-models.sh");
+
+  uint8_t *px = malloc((size_t)W * H * 3), *truth = malloc((size_t)W * H);
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++) {
+      uint8_t *p = px + ((size_t)y * W + x) * 3;
+      int in = subject(x, y);
+      truth[(size_t)y * W + x] = (uint8_t)in;
+      if (in) { /* a dark red subject with soft shading */
+        p[0] = (uint8_t)(150 + 40 * sin(x * 0.008));
+        p[1] = (uint8_t)(30 + 10 * cos(y * 0.01));
+        p[2] = 40;
+      } else { /* a pale wall with a faint gradient and stripes */
+        int v = 200 + (x * 30) / W - ((y / 100) % 2) * 8;
+        p[0] = (uint8_t)v;
+        p[1] = (uint8_t)(v + 5);
+        p[2] = (uint8_t)(v + 12);
+      }
+    }
+  ct_error err = {0};
+  ct_image *photo = NULL, *global = NULL, *tiled = NULL, *joined = NULL, *cut = NULL;
+  ct_model *model = NULL;
+  CHECK(ct_image_from_pixels(px, W, H, 3, (size_t)W * 3, &photo, &err) == CT_OK);
+  ct_set_threads(2);
+  if (ct_model_load(model_path, &model, &err) != CT_OK) {
+    fprintf(stderr, "%s\n", err.message);
+    return 1;
+  }
+  ct_remove_options opts;
+  ct_remove_options_init(&opts);
+  opts.tiles = 1;
+  opts.tile_size = 1200;
+  opts.tile_overlap = 300;
+  int total = 0, run = -1;
+  CHECK(ct_tile_count(model, W, H, &opts, &total, &err) == CT_OK);
+  CHECK(total == 6); /* columns at x = 0, 900, 1200; rows at y = 0, 600 */
+  if (ct_predict_mask(model, photo, &global, &err) ||
+      ct_tiled_mask(model, photo, global, &opts, &tiled, &run, &err) ||
+      ct_apply_mask(photo, tiled, &joined, &err) || ct_remove(model, photo, &opts, &cut, &err)) {
+    fprintf(stderr, "tile pass failed: %s\n", err.message);
+    return 1;
+  }
+  double iou_global = iou(ct_image_pixels(global), 1, truth);
+  double iou_tiled = iou(ct_image_pixels(tiled), 1, truth);
+  printf("tiles run: %d of %d; IoU global %.4f, tiled %.4f\n", run, total, iou_global,
+         iou_tiled);
+  CHECK(run > 0 && run < total);
+  CHECK(ct_image_width(tiled) == W && ct_image_height(tiled) == H);
+  CHECK(ct_image_channels(tiled) == 1);
+  CHECK(iou_tiled >= 0.9);
+  CHECK(ct_image_width(cut) == W && ct_image_height(cut) == H && ct_image_channels(cut) == 4);
+  CHECK(memcmp(ct_image_pixels(cut), ct_image_pixels(joined), (size_t)W * H * 4) == 0);
+  CHECK(iou(ct_image_pixels(cut) + 3, 4, truth) >= 0.9);
+  ct_image_free(cut);
+  ct_image_free(joined);
+  ct_image_free(tiled);
+  ct_image_free(global);
+  ct_image_free(photo);
+  ct_model_free(model);
+  free(px);
+  free(truth);
+  return CHECK_DONE();
+}
