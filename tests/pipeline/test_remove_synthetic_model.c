@@ -9,21 +9,10 @@
 
 #include "check.h"
 #include "cutout.h"
+#include "subject_fixture.h"
 
 #define W 900
 #define H 700
-
-/* Inside the subject: a head (disc) on shoulders (rounded block). */
-static int subject(int x, int y) {
-  double dx = x - 450.0, dy = y - 250.0;
-  if (dx * dx + dy * dy < 120.0 * 120.0) return 1;
-  if (y > 360 && y < H && x > 230 && x < 670) {
-    double cx = x < 330 ? 330 : x > 570 ? 570 : x, cy = y < 460 ? 460 : y;
-    double ex = x - cx, ey = y - cy;
-    return ex * ex + ey * ey < 100.0 * 100.0;
-  }
-  return 0;
-}
 
 int main(void) {
   const char *src = getenv("CUTOUT_SOURCE_DIR");
@@ -34,22 +23,7 @@ int main(void) {
 
   uint8_t *px = malloc((size_t)W * H * 3);
   uint8_t *truth = malloc((size_t)W * H);
-  for (int y = 0; y < H; y++)
-    for (int x = 0; x < W; x++) {
-      uint8_t *p = px + ((size_t)y * W + x) * 3;
-      int in = subject(x, y);
-      truth[(size_t)y * W + x] = (uint8_t)in;
-      if (in) { /* a dark red subject with soft shading */
-        p[0] = (uint8_t)(150 + 40 * sin(x * 0.02));
-        p[1] = (uint8_t)(30 + 10 * cos(y * 0.03));
-        p[2] = 40;
-      } else { /* a pale wall with a faint gradient and stripes */
-        int v = 200 + (x * 30) / W - ((y / 40) % 2) * 8;
-        p[0] = (uint8_t)v;
-        p[1] = (uint8_t)(v + 5);
-        p[2] = (uint8_t)(v + 12);
-      }
-    }
+  fixture_draw(W, H, 450.0, 250.0, 1.0, px, truth);
   ct_error err = {0};
   ct_image *photo = NULL, *cut = NULL, *mask = NULL;
   ct_model *model = NULL;

@@ -10,21 +10,10 @@
 
 #include "check.h"
 #include "cutout.h"
+#include "subject_fixture.h"
 
 #define W 2400
 #define H 1800
-
-/* A head (disc) on shoulders (a block with rounded top corners), in the right half. */
-static int subject(int x, int y) {
-  double dx = x - 1850.0, dy = y - 560.0;
-  if (dx * dx + dy * dy < 260.0 * 260.0) return 1;
-  if (y > 850 && x > 1450 && x < 2250) {
-    double cx = x < 1650 ? 1650 : x > 2050 ? 2050 : x, cy = y < 1050 ? 1050 : y;
-    double ex = x - cx, ey = y - cy;
-    return ex * ex + ey * ey < 200.0 * 200.0;
-  }
-  return 0;
-}
 
 static double iou(const uint8_t *alpha, int stride, const uint8_t *truth) {
   long inter = 0, uni = 0;
@@ -44,22 +33,7 @@ int main(void) {
   if (stat(model_path, &st) != 0) SKIP("model absent: run scripts/fetch-models.sh");
 
   uint8_t *px = malloc((size_t)W * H * 3), *truth = malloc((size_t)W * H);
-  for (int y = 0; y < H; y++)
-    for (int x = 0; x < W; x++) {
-      uint8_t *p = px + ((size_t)y * W + x) * 3;
-      int in = subject(x, y);
-      truth[(size_t)y * W + x] = (uint8_t)in;
-      if (in) { /* a dark red subject with soft shading */
-        p[0] = (uint8_t)(150 + 40 * sin(x * 0.008));
-        p[1] = (uint8_t)(30 + 10 * cos(y * 0.01));
-        p[2] = 40;
-      } else { /* a pale wall with a faint gradient and stripes */
-        int v = 200 + (x * 30) / W - ((y / 100) % 2) * 8;
-        p[0] = (uint8_t)v;
-        p[1] = (uint8_t)(v + 5);
-        p[2] = (uint8_t)(v + 12);
-      }
-    }
+  fixture_draw(W, H, 1850.0, 560.0, 2.0, px, truth);
   ct_error err = {0};
   ct_image *photo = NULL, *global = NULL, *tiled = NULL, *joined = NULL, *cut = NULL;
   ct_model *model = NULL;
