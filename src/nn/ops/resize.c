@@ -139,15 +139,8 @@ static int resize_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor
   (void)n_out;
   const resize_params *p = node->params;
   const nn_tensor *x = in[0];
-  out[0]->dtype = x->dtype;
-  out[0]->ndim = -1;
-  if (!nn_resize_supports(p->a.mode, x->dtype))
-    return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported in %s mode",
-                        nn_dtype_name(x->dtype), nn_attr_str(node, "mode", "nearest"));
-  if (x->ndim < 0) return NN_EUNKNOWN;
-  if (x->ndim == 0) return nn_node_fail(node, err, NN_EINVAL, "cannot resize a scalar");
-  for (int d = 0; d < x->ndim; d++)
-    if (x->dims[d] < 0) return NN_EUNKNOWN;
+  int checked = nn_resize_check_input(node, &p->a, x, out[0], err);
+  if (checked) return checked;
   int64_t dims[NN_MAX_DIMS];
   double scales[NN_MAX_DIMS];
   int by_scales;

@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nn/op.h"
+
 static int lookup(const char *s, const char *const *names, int n) {
   if (!s) return -1;
   for (int i = 0; i < n; i++)
@@ -585,4 +587,18 @@ int nn_resize(const nn_resize_attrs *a, const nn_tensor *x, const double *scales
   }
   for (int d = 0; d < r; d++) free_taps(&t[d]);
   return rc;
+}
+
+int nn_resize_check_input(const nn_node *node, const nn_resize_attrs *a, const nn_tensor *x,
+                          nn_tensor *out, nn_err *err) {
+  out->dtype = x->dtype;
+  out->ndim = -1;
+  if (!nn_resize_supports(a->mode, x->dtype))
+    return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported in %s mode",
+                        nn_dtype_name(x->dtype), nn_attr_str(node, "mode", "nearest"));
+  if (x->ndim < 0) return NN_EUNKNOWN;
+  if (x->ndim == 0) return nn_node_fail(node, err, NN_EINVAL, "cannot resize a scalar");
+  for (int d = 0; d < x->ndim; d++)
+    if (x->dims[d] < 0) return NN_EUNKNOWN;
+  return NN_OK;
 }

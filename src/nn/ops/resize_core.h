@@ -4,6 +4,7 @@
 #define CUTOUT_NN_OPS_RESIZE_CORE_H
 #include <stdint.h>
 
+#include "nn/graph.h"
 #include "nn/tensor.h"
 
 typedef enum nn_resize_mode {
@@ -69,5 +70,11 @@ int nn_resize(const nn_resize_attrs *a, const nn_tensor *x, const double *scales
  * nn_resize. */
 int nn_resize_blocked_ok(const nn_resize_attrs *a, const nn_tensor *x, const int64_t *ydims,
                          const double *scales, const double *roi, int block);
+
+/* shape() start shared by Resize and Upsample: out gets x's type and an unknown rank;
+ * fails on a type the mode cannot resize or a scalar; NN_EUNKNOWN while x's dims are not
+ * known. */
+int nn_resize_check_input(const nn_node *node, const nn_resize_attrs *a, const nn_tensor *x,
+                          nn_tensor *out, nn_err *err);
 
 #endif
