@@ -54,10 +54,13 @@ static int fill_from_fields(const Onnx__TensorProto *p, nn_tensor *t, int64_t n,
       NEED(int64_data);
       memcpy(t->data, p->int64_data, (size_t)n * 8);
       break;
-    case NN_U32: case NN_U64:
+    case NN_U64:
       NEED(uint64_data);
-      for (int64_t i = 0; i < n; i++) nn_set(t, i, (double)p->uint64_data[i]);
-      if (t->dtype == NN_U64) memcpy(t->data, p->uint64_data, (size_t)n * 8);
+      memcpy(t->data, p->uint64_data, (size_t)n * 8);
+      break;
+    case NN_U32:
+      NEED(uint64_data);
+      for (int64_t i = 0; i < n; i++) ((uint32_t *)t->data)[i] = (uint32_t)p->uint64_data[i];
       break;
     case NN_F16:
       NEED(int32_data);

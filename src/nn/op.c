@@ -16,6 +16,16 @@ int nn_node_fail(const nn_node *node, nn_err *err, nn_code code, const char *fmt
                  node->name && node->name[0] ? node->name : "(unnamed)", detail);
 }
 
+int nn_shape_as_input(const nn_tensor *x, nn_tensor *out) {
+  out->dtype = x->dtype;
+  if (x->ndim < 0) {
+    out->ndim = -1;
+    return NN_EUNKNOWN;
+  }
+  nn_set_shape(out, x->dtype, x->ndim, x->dims);
+  return NN_OK;
+}
+
 int nn_run_copy(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,
                 nn_err *err) {
   (void)node;

@@ -39,6 +39,9 @@ const nn_op *nn_op_find(const char *domain, const char *op_type);
 /* Fails with "<Op> node '<name>': <message>". */
 int nn_node_fail(const nn_node *node, nn_err *err, nn_code code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* shape() of ops whose output has the input's type and dims (elementwise, Identity):
+ * NN_EUNKNOWN while the input's rank is not known. */
+int nn_shape_as_input(const nn_tensor *x, nn_tensor *out);
 /* run() of ops whose output holds the input's bytes under another shape (Identity,
  * Reshape, Unsqueeze): copies in[0]'s storage into out[0]'s. */
 int nn_run_copy(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,

@@ -1,6 +1,4 @@
 /* Identity: copies its tensor input. */
-#include <string.h>
-
 #include "nn/op.h"
 
 static int identity_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out,
@@ -10,13 +8,7 @@ static int identity_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tens
   if (!nn_dtype_supported(in[0]->dtype))
     return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported",
                         nn_dtype_name(in[0]->dtype));
-  out[0]->dtype = in[0]->dtype;
-  if (in[0]->ndim < 0) {
-    out[0]->ndim = -1;
-    return NN_EUNKNOWN;
-  }
-  nn_set_shape(out[0], in[0]->dtype, in[0]->ndim, in[0]->dims);
-  return NN_OK;
+  return nn_shape_as_input(in[0], out[0]);
 }
 
 const nn_op nn_op_Identity = {"Identity", 1, 1, 1, 1, NULL, identity_shape, nn_run_copy,

@@ -13,13 +13,7 @@ static int relu_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *
   if (!nn_dtype_is_float(t) && t != NN_I8 && t != NN_I16 && t != NN_I32 && t != NN_I64)
     return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported",
                         nn_dtype_name(t));
-  if (in[0]->ndim < 0) {
-    out[0]->dtype = t;
-    out[0]->ndim = -1;
-    return NN_EUNKNOWN;
-  }
-  nn_set_shape(out[0], t, in[0]->ndim, in[0]->dims);
-  return NN_OK;
+  return nn_shape_as_input(in[0], out[0]);
 }
 
 #define RELU_LOOP(T)                                                      \

@@ -12,13 +12,7 @@ static int sigmoid_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tenso
   if (!nn_dtype_is_float(t))
     return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported",
                         nn_dtype_name(t));
-  if (in[0]->ndim < 0) {
-    out[0]->dtype = t;
-    out[0]->ndim = -1;
-    return NN_EUNKNOWN;
-  }
-  nn_set_shape(out[0], t, in[0]->ndim, in[0]->dims);
-  return NN_OK;
+  return nn_shape_as_input(in[0], out[0]);
 }
 
 /* Written so that exp() never overflows: for x < 0, e^x / (1 + e^x). */
