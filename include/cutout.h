@@ -81,6 +81,7 @@ typedef struct ct_remove_options {
   int tiles;        /* 1: refine the global mask with the tile pass (ct_tiled_mask) */
   int tile_size;    /* tile side in photo pixels; 0: the network's input width */
   int tile_overlap; /* pixels shared by neighbouring tiles; 0: a quarter of the tile size */
+  const char *debug_dir; /* when set: the intermediate masks are written there as PNG */
 } ct_remove_options;
 
 void ct_remove_options_init(ct_remove_options *opts);
@@ -95,9 +96,12 @@ ct_status ct_predict_mask(ct_model *model, const ct_image *photo, ct_image **mas
  * end at the border). Tiles where global_mask (from ct_predict_mask) is all sure foreground
  * or all sure background are skipped; the others go through the network and are blended with
  * smooth weights. Near the global mask's edges (uncertain pixels and foreground/background
- * boundaries) the result is the blend, fading into the global mask between tile_size/32 and
- * tile_size/16 pixels away; farther it is the global mask, so tiles refine edges but cannot
- * add or remove objects away from them.
+ * boundaries) the result is the blend, fading into the global mask between tile_size/8 and
+ * tile_size/4 pixels away (at most 125 and 250); farther it is the global mask, so tiles
+ * refine edges but cannot add or remove objects away from them. Even near the edges, where
+ * the blend and the global mask disagree at the scale of objects (their mean difference over
+ * tile_size/32-pixel cells exceeds 0.15), the global mask takes over, fully at 0.4: a tile
+ * that sees too little of the subject to recognise it cannot erase it.
  * *mask is a 1-channel image of the photo's size; *tiles_run (may be NULL) tells how many
  * tiles were inferred. opts may be NULL for the defaults; its tiles and mask_only fields are
  * not used here. */

@@ -17,6 +17,9 @@ int cli_same_file(const char *a, const char *b);
 /* Checks before any work that path can be written: a known image extension and an
  * existing, writable folder. Prints the reason and returns -1 when not. */
 int cli_check_output(const char *path);
+/* Makes folder path unless it exists (one level). Prints the reason and returns -1 when it
+ * cannot, or when path is not a folder. */
+int cli_make_dir(const char *path);
 /* Parses a positive integer option value; -1 when invalid. */
 int cli_parse_int(const char *s);
 /* Seconds since an arbitrary start. */

@@ -13,7 +13,7 @@ static void default_output(const char *in, char *buf, size_t len) {
 }
 
 int cmd_remove(int argc, char **argv) {
-  const char *in = NULL, *out = NULL, *model_path = NULL;
+  const char *in = NULL, *out = NULL, *model_path = NULL, *debug_dir = NULL;
   int mask = 0, quiet = 0, threads = 0, positional = 0, tiles = 0, tile = 0, overlap = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -42,6 +42,8 @@ int cmd_remove(int argc, char **argv) {
         cli_error("--overlap needs a positive number of pixels, not '%s'", argv[i]);
         return 2;
       }
+    } else if (!strcmp(a, "--debug-dir") && has_next) {
+      debug_dir = argv[++i];
     } else if (!strcmp(a, "--tiles")) {
       tiles = 1;
     } else if (!strcmp(a, "--mask")) {
@@ -76,6 +78,7 @@ int cmd_remove(int argc, char **argv) {
     return 2;
   }
   if (cli_check_output(out) != 0) return 1;
+  if (debug_dir && cli_make_dir(debug_dir) != 0) return 1;
   if (!model_path) {
     if (cli_default_model(model_buf, sizeof model_buf) != 0) {
       cli_error("no model found at %s: run scripts/fetch-models.sh or pass --model PATH",
@@ -96,6 +99,7 @@ int cmd_remove(int argc, char **argv) {
   opts.mask_only = mask;
   opts.tile_size = tile;
   opts.tile_overlap = overlap;
+  opts.debug_dir = debug_dir;
   if (!tiles) {
     if (ct_remove(model, photo, &opts, &result, &err)) goto done;
   } else {

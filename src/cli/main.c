@@ -26,6 +26,8 @@ static void usage(FILE *f) {
           "                     implies --tiles)\n"
           "      --overlap N    pixels shared by neighbouring tiles (default: a quarter tile;\n"
           "                     implies --tiles)\n"
+          "      --debug-dir D  write the intermediate masks into folder D (global.png,\n"
+          "                     tiles.png, tiles-chosen.png, fused.png)\n"
           "  -t, --threads N    worker threads (default: all cores)\n"
           "  -q, --quiet        print nothing but errors\n",
           ct_version());

@@ -1,4 +1,5 @@
 /* Helpers shared by the subcommands. */
+#include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,4 +84,17 @@ double cli_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+int cli_make_dir(const char *path) {
+  struct stat st;
+  if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+    cli_error("cannot make the folder '%s': %s", path, strerror(errno));
+    return -1;
+  }
+  if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    cli_error("'%s' is not a folder", path);
+    return -1;
+  }
+  return 0;
 }

@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "image/image.h"
 #include "pipeline/model.h"
+#include "pipeline/tiles.h"
 
 void ct_remove_options_init(ct_remove_options *opts) { memset(opts, 0, sizeof *opts); }
 
@@ -69,6 +70,13 @@ ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_opti
   ct_img *mask;
   ct_status st = ct_predict_mask(model, photo, &mask, err);
   if (st) return st;
+  if (opts->debug_dir && !opts->tiles)
+    st = tile_debug_write(opts->debug_dir, "global.png", mask->data, mask->width, mask->height,
+                          1, err);
+  if (st) {
+    img_free(mask);
+    return st;
+  }
   if (opts->tiles) {
     ct_img *tiled;
     st = ct_tiled_mask(model, photo, mask, opts, &tiled, NULL, err);

@@ -54,30 +54,64 @@ static void crop(const ct_img *photo, const tile_rect *r, ct_img *dst) {
   }
 }
 
-/* Infers the needed tiles and adds their masks into acc/wsum. */
-static ct_status run_tiles(ct_model *model, const ct_img *photo, const uint8_t *global,
-                           const tile_rect *tiles, int n, int overlap, float *acc, float *wsum,
-                           int *run, ct_error *err) {
-  int W = photo->width, H = photo->height;
-  ct_img *buf = img_new(tiles[0].w, tiles[0].h, 3);
-  uint8_t *tmask = malloc((size_t)tiles[0].w * tiles[0].h);
+/* One network pass over a tile; its mask (r->w x r->h bytes) into tmask. */
+static ct_status infer_tile(ct_model *model, const ct_img *photo, const tile_rect *r,
+                            ct_img *buf, uint8_t *tmask, ct_error *err) {
+  crop(photo, r, buf);
+  float *small;
+  ct_status st = ct_model_infer(model, buf, &small, err);
+  if (st) return st;
+  int rc = img_upscale_mask(small, model->width, model->height, r->w, r->h, tmask);
+  free(small);
+  return rc ? ct_fail(err, CT_ERR_INTERNAL, "cannot resize the mask of a tile") : CT_OK;
+}
+
+/* The tiles' blend: the needed tiles inferred row of tiles by row of tiles, accumulated in a
+ * strip one tile high, and each stretch of rows finished (written into blend, global where
+ * no tile ran) once no later tile reaches it. ran[t] tells which tiles ran. */
+static ct_status blend_tiles(ct_model *model, const ct_img *photo, const uint8_t *global,
+                             const tile_rect *tiles, int n, int size, int overlap,
+                             uint8_t *blend, uint8_t *ran, int *run, ct_error *err) {
+  int W = photo->width, H = photo->height, th = tiles[0].h;
+  size_t strip = (size_t)th * W;
+  float *acc = calloc(strip, sizeof *acc), *wsum = calloc(strip, sizeof *wsum);
+  float *sum_x = malloc((size_t)W * sizeof *sum_x), *sum_y = malloc((size_t)H * sizeof *sum_y);
+  ct_img *buf = img_new(tiles[0].w, th, 3);
+  uint8_t *tmask = malloc((size_t)tiles[0].w * th);
   ct_status st = CT_OK;
-  if (!buf || !tmask) st = ct_fail(err, CT_ERR_MEMORY, "out of memory for a tile");
-  for (int t = 0; t < n && !st; t++) {
-    const tile_rect *r = &tiles[t];
-    if (!tile_needed(global, W, r)) continue;
-    crop(photo, r, buf);
-    float *small;
-    st = ct_model_infer(model, buf, &small, err);
-    if (st) break;
-    int rc = img_upscale_mask(small, model->width, model->height, r->w, r->h, tmask);
-    free(small);
-    if (rc) st = ct_fail(err, CT_ERR_INTERNAL, "cannot resize the mask of a tile");
-    else if (tile_accumulate(tmask, r, overlap, W, H, acc, wsum))
-      st = ct_fail(err, CT_ERR_MEMORY, "out of memory");
-    else
-      (*run)++;
+  if (!acc || !wsum || !sum_x || !sum_y || !buf || !tmask)
+    st = ct_fail(err, CT_ERR_MEMORY, "out of memory for the tiles of a %dx%d photo", W, H);
+  else {
+    tile_ramp_sum(W, size, overlap, sum_x);
+    tile_ramp_sum(H, size, overlap, sum_y);
   }
+  int y0 = 0; /* the strip's first row */
+  for (int t = 0; t < n && !st;) {
+    int ty = tiles[t].y;
+    for (; t < n && tiles[t].y == ty && !st; t++) {
+      ran[t] = (uint8_t)tile_needed(global, W, &tiles[t]);
+      if (!ran[t]) continue;
+      st = infer_tile(model, photo, &tiles[t], buf, tmask, err);
+      if (!st && tile_accumulate(tmask, &tiles[t], overlap, W, H, y0, acc, wsum))
+        st = ct_fail(err, CT_ERR_MEMORY, "out of memory");
+      if (!st) (*run)++;
+    }
+    if (st) break;
+    int next = t < n ? tiles[t].y : H; /* rows above the next tile row are final */
+    tile_blend_rows(global, acc, wsum, sum_x, sum_y, W, y0, next, y0, blend);
+    size_t keep = (size_t)(y0 + th - next) * W, done = (size_t)(next - y0) * W;
+    if (next < H) {
+      memmove(acc, acc + done, keep * sizeof *acc);
+      memmove(wsum, wsum + done, keep * sizeof *wsum);
+      memset(acc + keep, 0, (strip - keep) * sizeof *acc);
+      memset(wsum + keep, 0, (strip - keep) * sizeof *wsum);
+    }
+    y0 = next;
+  }
+  free(acc);
+  free(wsum);
+  free(sum_x);
+  free(sum_y);
   img_free(buf);
   free(tmask);
   return st;
@@ -101,28 +135,30 @@ ct_status ct_tiled_mask(ct_model *model, const ct_image *photo, const ct_image *
   tile_rect *tiles = NULL;
   int n = tile_layout(W, H, size, overlap, &tiles);
   size_t px = (size_t)W * H;
-  float *acc = calloc(px, sizeof *acc), *wsum = calloc(px, sizeof *wsum);
-  float *sum_x = malloc((size_t)W * sizeof *sum_x), *sum_y = malloc((size_t)H * sizeof *sum_y);
-  uint8_t *band = malloc(px);
+  uint8_t *ran = n > 0 ? calloc((size_t)n, 1) : NULL;
+  uint8_t *band = malloc(px), *low = malloc(px);
   ct_img *out = img_new(W, H, 1);
   int run = 0;
-  if (n <= 0 || !acc || !wsum || !sum_x || !sum_y || !band || !out) {
+  if (n <= 0 || !ran || !band || !low || !out)
     st = ct_fail(err, CT_ERR_MEMORY, "out of memory for the tiles of a %dx%d photo", W, H);
-  } else {
-    st = run_tiles(model, photo, global_mask->data, tiles, n, overlap, acc, wsum, &run, err);
-  }
+  else
+    st = blend_tiles(model, photo, global_mask->data, tiles, n, size, overlap, out->data, ran,
+                     &run, err);
+  const char *debug = opts ? opts->debug_dir : NULL;
+  if (!st && debug) st = tile_debug_write(debug, "global.png", global_mask->data, W, H, 1, err);
+  if (!st && debug) st = tile_debug_write(debug, "tiles.png", out->data, W, H, 1, err);
+  if (!st && debug) st = tile_debug_chosen(debug, global_mask->data, tiles, n, ran, W, H, err);
+  if (!st && tile_disagreement(out->data, global_mask->data, W, H, size / 32, low))
+    st = ct_fail(err, CT_ERR_MEMORY, "out of memory");
   if (!st) {
-    tile_ramp_sum(W, size, overlap, sum_x);
-    tile_ramp_sum(H, size, overlap, sum_y);
-    tile_edge_band(global_mask->data, W, H, size / 16, band);
-    tile_fuse(global_mask->data, acc, wsum, sum_x, sum_y, band, W, H, out->data);
+    tile_edge_band(global_mask->data, W, H, size / 4, band);
+    tile_fuse(global_mask->data, out->data, low, band, W, H, out->data);
   }
+  if (!st && debug) st = tile_debug_write(debug, "fused.png", out->data, W, H, 1, err);
   free(tiles);
-  free(acc);
-  free(wsum);
-  free(sum_x);
-  free(sum_y);
+  free(ran);
   free(band);
+  free(low);
   if (st) {
     img_free(out);
     return st;

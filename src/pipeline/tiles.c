@@ -92,7 +92,7 @@ void tile_ramp_sum(int n, int size, int overlap, float *sum) {
 }
 
 int tile_accumulate(const uint8_t *tile_mask, const tile_rect *r, int overlap, int img_w,
-                    int img_h, float *acc, float *wsum) {
+                    int img_h, int strip_y0, float *acc, float *wsum) {
   float *wx = malloc((size_t)r->w * sizeof *wx), *wy = malloc((size_t)r->h * sizeof *wy);
   if (!wx || !wy) {
     free(wx);
@@ -104,7 +104,7 @@ int tile_accumulate(const uint8_t *tile_mask, const tile_rect *r, int overlap, i
 #pragma omp parallel for schedule(static)
   for (int y = 0; y < r->h; y++) {
     const uint8_t *src = tile_mask + (size_t)y * r->w;
-    size_t row = (size_t)(r->y + y) * img_w + r->x;
+    size_t row = (size_t)(r->y - strip_y0 + y) * img_w + r->x;
     float *a = acc + row, *s = wsum + row;
     for (int x = 0; x < r->w; x++) {
       float w = wx[x] * wy[y];
@@ -115,4 +115,30 @@ int tile_accumulate(const uint8_t *tile_mask, const tile_rect *r, int overlap, i
   free(wx);
   free(wy);
   return 0;
+}
+
+static uint8_t to_byte(float v) {
+  if (!(v > 0.0f)) return 0;
+  if (v >= 1.0f) return 255;
+  return (uint8_t)(v * 255.0f + 0.5f);
+}
+
+void tile_blend_rows(const uint8_t *global, const float *acc, const float *wsum,
+                     const float *sum_x, const float *sum_y, int width, int y0, int y1,
+                     int strip_y0, uint8_t *blend) {
+#pragma omp parallel for schedule(static)
+  for (int y = y0; y < y1; y++) {
+    size_t row = (size_t)y * width, srow = (size_t)(y - strip_y0) * width;
+    for (int x = 0; x < width; x++) {
+      uint8_t g = global[row + x];
+      float ws = wsum[srow + x];
+      if (ws <= 0.0f) {
+        blend[row + x] = g;
+        continue;
+      }
+      float all = sum_x[x] * sum_y[y], rest = all - ws;
+      if (rest < 0.0f) rest = 0.0f;
+      blend[row + x] = to_byte((acc[srow + x] + g * (1.0f / 255.0f) * rest) / (ws + rest));
+    }
+  }
 }

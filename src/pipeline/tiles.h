@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+#include "cutout.h"
+
 /* Alpha values strictly between these are uncertain (about 0.05 .. 0.95). */
 #define TILE_SURE_BG 13
 #define TILE_SURE_FG 242
@@ -41,9 +43,18 @@ void tile_ramp(int pos, int len, int n, int overlap, float *w);
 void tile_ramp_sum(int n, int size, int overlap, float *sum);
 
 /* Adds the tile's mask (r->w x r->h bytes, 255 = foreground) times its weight into acc and
- * the weight into wsum (both img_w floats a row). Returns -1 when out of memory. */
+ * the weight into wsum: img_w floats a row, whose first row is the image's row strip_y0.
+ * Returns -1 when out of memory. */
 int tile_accumulate(const uint8_t *tile_mask, const tile_rect *r, int overlap, int img_w,
-                    int img_h, float *acc, float *wsum);
+                    int img_h, int strip_y0, float *acc, float *wsum);
+
+/* Rows y0..y1 of the tiles' blend, counting tiles that did not run as the global mask (so
+ * run tiles fade into it): blend = (acc + global * (sum_x * sum_y - wsum)) / (sum_x * sum_y),
+ * where sum_x, sum_y are tile_ramp_sum of both axes and acc, wsum (rows from strip_y0) hold
+ * the tiles that ran; global where none ran. global and blend are whole images. */
+void tile_blend_rows(const uint8_t *global, const float *acc, const float *wsum,
+                     const float *sum_x, const float *sum_y, int width, int y0, int y1,
+                     int strip_y0, uint8_t *blend);
 
 /* The largest band tile_edge_band measures (distances are kept in bytes). */
 #define TILE_BAND_MAX 250
@@ -54,12 +65,25 @@ int tile_accumulate(const uint8_t *tile_mask, const tile_rect *r, int overlap, i
  * beyond dist (dist is capped at TILE_BAND_MAX). Returns 1 when any pixel may change. */
 int tile_edge_band(const uint8_t *global, int width, int height, int dist, uint8_t *band);
 
-/* The fused mask. The tiles' blend counts tiles that did not run as the global mask (so run
- * tiles fade into it): t = (acc + global * (sum_x * sum_y - wsum)) / (sum_x * sum_y), where
- * sum_x, sum_y are tile_ramp_sum of both axes and acc, wsum hold the tiles that ran. Then
- * out = global + (t - global) * band / 255, and global where no run tile reaches. out may
- * alias global. */
-void tile_fuse(const uint8_t *global, const float *acc, const float *wsum, const float *sum_x,
-               const float *sum_y, const uint8_t *band, int width, int height, uint8_t *out);
+/* How much the tiles' blend t and the global mask g disagree at the scale of objects:
+ * |mean(t - g)| over cells of cell x cell pixels, interpolated between cell centres, as
+ * 0..255. Returns -1 when out of memory. */
+int tile_disagreement(const uint8_t *t, const uint8_t *g, int width, int height, int cell,
+                      uint8_t *dis);
+
+/* The fused mask: out = g + gate * (t - g), scaled by band / 255 (tile_edge_band). The
+ * gate is 1 where the tiles agree with the global mask at the scale of objects (dis, from
+ * tile_disagreement, up to 0.15) and falls to 0 at 0.4, so a tile that sees too little of
+ * the subject to recognise it cannot erase or invent it, while strands and edges it sees
+ * finer than the global pass come through. out may alias t. */
+void tile_fuse(const uint8_t *global, const uint8_t *t, const uint8_t *dis, const uint8_t *band,
+               int width, int height, uint8_t *out);
+
+/* --debug-dir (tile_debug.c): a mask or image as dir/name (PNG), and the tile map
+ * dir/tiles-chosen.png: the global mask with the tiles that ran (ran[t]) tinted. */
+ct_status tile_debug_write(const char *dir, const char *name, const uint8_t *data, int w, int h,
+                           int channels, ct_error *err);
+ct_status tile_debug_chosen(const char *dir, const uint8_t *global, const tile_rect *tiles,
+                            int n, const uint8_t *ran, int w, int h, ct_error *err);
 
 #endif

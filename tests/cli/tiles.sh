@@ -26,5 +26,21 @@ check "opaque subject (face)" test "$(vips getpoint "$tmp/out.png" 750 500 | awk
 expect 0 "$cutout" remove "$photo" -o "$tmp/mask.png" --mask -q --tile 1200 --overlap 300 \
   --model "$model"
 check "quiet prints nothing" test ! -s "$tmp/stdout"
+
+# --debug-dir: the intermediate masks, each of the photo's size; a file in the way fails early.
+expect 0 "$cutout" remove "$photo" -o "$tmp/dbg.png" -q --tiles --debug-dir "$tmp/dbg" \
+  --model "$model"
+for f in global tiles tiles-chosen fused; do
+  check "debug $f.png written" test "$(vipsheader -f width "$tmp/dbg/$f.png")" = 1620
+done
+check "the fused debug mask is the result's alpha" \
+  test "$(vips extract_band "$tmp/dbg.png" "$tmp/alpha.v" 3 && vips subtract "$tmp/alpha.v" \
+    "$tmp/dbg/fused.png" "$tmp/diff.v" && vips abs "$tmp/diff.v" "$tmp/absdiff.v" &&
+    vips max "$tmp/absdiff.v" | awk '{print ($1 == 0)}')" = 1
+touch "$tmp/afile"
+expect fail "$cutout" remove "$photo" -o "$tmp/dbg2.png" --tiles --debug-dir "$tmp/afile" \
+  --model "$model"
+check "says the debug folder is not a folder" grep -q "not a folder" "$tmp/stderr"
+check "no output after a bad debug folder" test ! -e "$tmp/dbg2.png"
 check "mask is greyscale" test "$(vipsheader -f bands "$tmp/mask.png")" = 1
 finish
