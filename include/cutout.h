@@ -46,6 +46,19 @@ const char *ct_version(void);
 /* Worker threads for inference and image work; n <= 0 means one per core. */
 void ct_set_threads(int n);
 
+/* The network's arithmetic. AUTO (the default): convolutions multiply bfloat16 numbers with
+ * float32 sums where the CPU does that in hardware (AMX tiles: 2-3x faster; masks differ from
+ * float32 ones by at most a few 1/255 steps), float32 elsewhere; the environment variable
+ * CUTOUT_PRECISION=f32|bf16 overrides AUTO. F32: float32 throughout, as onnxruntime. BF16:
+ * bfloat16 convolutions even where the CPU emulates them (slower). Applies to runs after
+ * the call. */
+typedef enum ct_precision {
+  CT_PRECISION_AUTO = 0,
+  CT_PRECISION_F32 = 1,
+  CT_PRECISION_BF16 = 2
+} ct_precision;
+void ct_set_precision(ct_precision p);
+
 /* ---- Images: 8-bit, interleaved, 1 (grey), 3 (RGB) or 4 (RGBA) channels. ---- */
 typedef struct ct_img ct_image;
 
@@ -82,6 +95,12 @@ typedef struct ct_remove_options {
   int tile_size;    /* tile side in photo pixels; 0: the network's input width */
   int tile_overlap; /* pixels shared by neighbouring tiles; 0: a quarter of the tile size */
   const char *debug_dir; /* when set: the intermediate masks are written there as PNG */
+  int foreground;     /* 1 (default): soft pixels take the estimated foreground colour (no
+                         trace of the old background); 0: the photo's own colours */
+  uint8_t bg_color[4]; /* r, g, b, a composited under the cutout: a = 255 gives an opaque RGB
+                         result, 0 < a < 255 a translucent RGBA one, a = 0 (default) none */
+  const ct_image *bg_image; /* when set: composited under the cutout instead, scaled to cover
+                         the photo and centred; RGB result (RGBA when it has 4 channels) */
 } ct_remove_options;
 
 void ct_remove_options_init(ct_remove_options *opts);
@@ -118,9 +137,23 @@ ct_status ct_tile_count(const ct_model *model, int width, int height,
 ct_status ct_apply_mask(const ct_image *photo, const ct_image *mask, ct_image **rgba,
                         ct_error *err);
 
+/* An RGBA image whose alpha is alpha (1 channel, the photo's size) and whose colour is the
+ * photo's where alpha is 255 and the estimated foreground colour elsewhere (multi-level
+ * foreground estimation, Germer et al. 2020), so that it shows no trace of the photo's
+ * background on any new one. */
+ct_status ct_estimate_foreground(const ct_image *photo, const ct_image *alpha,
+                                 ct_image **rgba, ct_error *err);
+
+/* The last stage of ct_remove: the photo with alpha (1 channel, the photo's size) as RGBA,
+ * or over opts->bg_color or opts->bg_image (both set is an error), with the estimated
+ * foreground colours when opts->foreground. opts may be NULL for the defaults. */
+ct_status ct_composite(const ct_image *photo, const ct_image *alpha,
+                       const ct_remove_options *opts, ct_image **out, ct_error *err);
+
 /* The whole job: an RGBA image of the photo's size whose alpha is the mask (global, then
- * tiled with opts->tiles), or the mask alone with opts->mask_only. opts may be NULL for
- * the defaults. */
+ * tiled with opts->tiles) and whose colours are the estimated foreground (ct_composite), or
+ * that over a background, or the mask alone with opts->mask_only. opts may be NULL for the
+ * defaults. */
 ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_options *opts,
                     ct_image **out, ct_error *err);
 

@@ -2,7 +2,8 @@
 # Prepares a Debian 12 (bookworm) machine to build and test cutout, then builds it:
 #   1. system packages (apt-get; through sudo when not root), only those missing;
 #   2. the npm packages of package.json (onnxruntime-node: the reference runtime for tests and
-#      benchmarks), installed without their install scripts, and a check that onnxruntime runs;
+#      benchmarks; playwright-core: drives chromium in the web page test), installed without
+#      their install scripts, and a check that onnxruntime runs;
 #   3. the ISNet models (scripts/fetch-models.sh);
 #   4. a Release build in build/, and a sanitizer build (ASan + UBSan) in build-asan/ whose
 #      unit tests the Release build's ctest runs as one of its tests.
@@ -17,6 +18,7 @@ APT_PACKAGES=(
   build-essential cmake pkg-config
   libvips-dev libvips-tools libdnnl-dev libopenblas-dev libprotobuf-c-dev protobuf-c-compiler
   libonnx-dev libonnx-testdata libvlfeat-dev libcjson-dev libmicrohttpd-dev
+  curl chromium wrk
 )
 ORT_CHECK_MODEL=/usr/share/libonnx-testdata/data/node/test_add/model.onnx
 
@@ -29,7 +31,7 @@ for arg in "$@"; do
   case $arg in
     --no-models) want_models=0 ;;
     --no-build) want_build=0 ;;
-    -h | --help) sed -n '2,11s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown option '$arg' (see --help)" ;;
   esac
 done
@@ -85,8 +87,12 @@ installed_version() { # version of an installed npm package, or nothing
     } catch (e) {}' "$ROOT" "$1"
 }
 ort_wanted=$(node -p 'require("./package.json").dependencies["onnxruntime-node"]')
-if [[ $(installed_version onnxruntime-node) == "$ort_wanted" ]]; then
-  log "onnxruntime-node $ort_wanted already installed"
+# playwright-core drives Debian's chromium (/usr/bin/chromium) in the web page test; it
+# downloads no browser of its own.
+pw_wanted=$(node -p 'require("./package.json").dependencies["playwright-core"]')
+if [[ $(installed_version onnxruntime-node) == "$ort_wanted" &&
+      $(installed_version playwright-core) == "$pw_wanted" ]]; then
+  log "onnxruntime-node $ort_wanted and playwright-core $pw_wanted already installed"
 else
   # --ignore-scripts: onnxruntime-node's install script fetches GPU runtimes from a host
   # outside the npm registry; its CPU runtime ships inside the package.
@@ -103,6 +109,8 @@ else
   fi
   [[ $(installed_version onnxruntime-node) == "$ort_wanted" ]] ||
     die "onnxruntime-node $ort_wanted is not in node_modules after the install"
+  [[ $(installed_version playwright-core) == "$pw_wanted" ]] ||
+    die "playwright-core $pw_wanted is not in node_modules after the install"
 fi
 
 [[ -f $ORT_CHECK_MODEL ]] || die "$ORT_CHECK_MODEL is missing (package libonnx-testdata)"

@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "image/image.h"
 #include "nn/nn.h"
+#include "nn/precision.h"
 
 const char *ct_version(void) { return CUTOUT_VERSION; }
 
@@ -22,6 +23,12 @@ const char *ct_status_name(ct_status code) {
 }
 
 void ct_set_threads(int n) { nn_set_threads(n); }
+
+void ct_set_precision(ct_precision p) {
+  nn_set_precision(p == CT_PRECISION_F32    ? NN_PREC_F32
+                   : p == CT_PRECISION_BF16 ? NN_PREC_BF16
+                                            : NN_PREC_AUTO);
+}
 
 ct_status ct_fail(ct_error *err, ct_status code, const char *fmt, ...) {
   if (err) {

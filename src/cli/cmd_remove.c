@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/remove_opts.h"
 
 static void default_output(const char *in, char *buf, size_t len) {
   const char *slash = strrchr(in, '/');
@@ -14,7 +15,9 @@ static void default_output(const char *in, char *buf, size_t len) {
 
 int cmd_remove(int argc, char **argv) {
   const char *in = NULL, *out = NULL, *model_path = NULL, *debug_dir = NULL;
-  int mask = 0, quiet = 0, threads = 0, positional = 0, tiles = 0, tile = 0, overlap = 0;
+  int mask = 0, quiet = 0, threads = 0, positional = 0, tiles = 0, tile = 0, overlap = 0, taken;
+  remove_args margs;
+  remove_args_init(&margs);
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     int has_next = i + 1 < argc;
@@ -42,6 +45,15 @@ int cmd_remove(int argc, char **argv) {
         cli_error("--overlap needs a positive number of pixels, not '%s'", argv[i]);
         return 2;
       }
+    } else if (!strcmp(a, "--precision") && has_next) {
+      const char *v = argv[++i];
+      if (!strcmp(v, "auto")) ct_set_precision(CT_PRECISION_AUTO);
+      else if (!strcmp(v, "f32")) ct_set_precision(CT_PRECISION_F32);
+      else if (!strcmp(v, "bf16")) ct_set_precision(CT_PRECISION_BF16);
+      else {
+        cli_error("--precision is auto, f32 or bf16, not '%s'", v);
+        return 2;
+      }
     } else if (!strcmp(a, "--debug-dir") && has_next) {
       debug_dir = argv[++i];
     } else if (!strcmp(a, "--tiles")) {
@@ -50,6 +62,8 @@ int cmd_remove(int argc, char **argv) {
       mask = 1;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
       quiet = 1;
+    } else if ((taken = remove_args_parse(argc, argv, &i, &margs)) != 0) {
+      if (taken < 0) return 2;
     } else if (a[0] == '-' && a[1]) {
       cli_error("unknown or incomplete option '%s' (try 'cutout help')", a);
       return 2;
@@ -78,6 +92,7 @@ int cmd_remove(int argc, char **argv) {
     return 2;
   }
   if (cli_check_output(out) != 0) return 1;
+  if (remove_args_check(&margs, mask, out) != 0) return 2;
   if (debug_dir && cli_make_dir(debug_dir) != 0) return 1;
   if (!model_path) {
     if (cli_default_model(model_buf, sizeof model_buf) != 0) {
@@ -90,12 +105,14 @@ int cmd_remove(int argc, char **argv) {
   ct_set_threads(threads);
   ct_error err = {0};
   double t0 = cli_now();
-  ct_image *photo = NULL, *result = NULL, *global = NULL, *tiled = NULL;
+  ct_image *photo = NULL, *result = NULL, *global = NULL, *tiled = NULL, *bg = NULL;
   ct_model *model = NULL;
   int rc = 1;
-  if (ct_image_load(in, &photo, &err) || ct_model_load(model_path, &model, &err)) goto done;
   ct_remove_options opts;
   ct_remove_options_init(&opts);
+  if (ct_image_load(in, &photo, &err) || remove_args_apply(&margs, &opts, &bg, &err) ||
+      ct_model_load(model_path, &model, &err))
+    goto done;
   opts.mask_only = mask;
   opts.tile_size = tile;
   opts.tile_overlap = overlap;
@@ -117,7 +134,7 @@ int cmd_remove(int argc, char **argv) {
     if (mask) {
       result = tiled;
       tiled = NULL;
-    } else if (ct_apply_mask(photo, tiled, &result, &err)) {
+    } else if (ct_composite(photo, tiled, &opts, &result, &err)) {
       goto done;
     }
   }
@@ -132,6 +149,7 @@ done:
   ct_image_free(tiled);
   ct_image_free(result);
   ct_image_free(photo);
+  ct_image_free(bg);
   ct_model_free(model);
   return rc;
 }

@@ -13,6 +13,7 @@ static void usage(FILE *f) {
           "  cutout i IN OUT [options]             the same (rembg-style short form)\n"
           "  cutout synth ... -n N -o OUT          synthesise a set (cutout synth --help)\n"
           "  cutout eval ...                       score mattes or the pipeline (cutout eval --help)\n"
+          "  cutout serve [--port P] ...           HTTP API and web page (cutout serve --help)\n"
           "  cutout version                        print the version\n"
           "  cutout help                           this text\n"
           "\n"
@@ -28,6 +29,8 @@ static void usage(FILE *f) {
           "                     implies --tiles)\n"
           "      --debug-dir D  write the intermediate masks into folder D (global.png,\n"
           "                     tiles.png, tiles-chosen.png, fused.png)\n"
+          "      --precision P  auto (default: bfloat16 convolutions where the CPU has AMX,\n"
+          "                     float32 elsewhere), f32 or bf16\n"
           "  -t, --threads N    worker threads (default: all cores)\n"
           "  -q, --quiet        print nothing but errors\n",
           ct_version());
@@ -43,6 +46,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "remove") || !strcmp(cmd, "i")) return cmd_remove(argc - 1, argv + 1);
   if (!strcmp(cmd, "synth")) return cmd_synth(argc - 1, argv + 1);
   if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
+  if (!strcmp(cmd, "serve") || !strcmp(cmd, "s")) return cmd_serve(argc - 1, argv + 1);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("cutout %s\n", ct_version());
     return 0;

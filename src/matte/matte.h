@@ -59,4 +59,42 @@ int mt_solve(mt_mode mode, const uint8_t *rgb, int width, int height, const uint
 int mt_foreground(const uint8_t *rgb, const uint8_t *alpha, int width, int height, uint8_t *fg,
                   char *err, size_t errlen);
 
+/* Multi-level estimation (Germer et al. 2020): F and B solved together on a pyramid from 1x1
+ * to the photo's size, a few red-black Gauss-Seidel sweeps per level, smoothness weighted by
+ * regularization + gradient_weight * |alpha gradient|. Levels up to dense_max pixels are solved whole; finer
+ * levels only in tiles (tile x tile) that hold soft or changing alpha; elsewhere F = rgb
+ * where alpha is 255 and B = rgb where alpha is 0, the other taken from the last whole level.
+ * Where alpha is 0, fg is that smooth extension of the foreground's colours. */
+typedef struct mt_fg_opts {
+  double regularization;  /* smoothness everywhere (default 1e-5) */
+  double gradient_weight; /* smoothness across alpha edges (default 0.3: less error than the
+                             paper's 1 on re-composited synthesised hair; bench/foreground) */
+  int iterations;         /* sweeps per level (default 3; 10 on levels whose shorter side <= 32) */
+  long dense_max;         /* pixels of the largest level solved whole (default 1 << 20) */
+  int tile;               /* tile side on the finer levels (default 64) */
+} mt_fg_opts;
+
+void mt_fg_opts_init(mt_fg_opts *o);
+int mt_foreground_opts(const uint8_t *rgb, const uint8_t *alpha, int width, int height,
+                       const mt_fg_opts *o, uint8_t *fg, char *err, size_t errlen);
+
+/* ---- Compositing (compose.c): straight (unpremultiplied) colours, 8-bit, n pixels. ---- */
+/* rgba (n*4): fg's colour with alpha as the 4th channel. */
+void mt_rgba(const uint8_t *fg, const uint8_t *alpha, size_t n, uint8_t *rgba);
+
+/* fg with alpha over the colour (r, g, b, a). out_channels 3: round(a*F + (1-a)*C), the
+ * colour taken as opaque; 4: the "over" operator, alpha a + (1-a)*A and the colour that
+ * gives back a*F + (1-a)*A*C when that is premultiplied. */
+void mt_over_colour(const uint8_t *fg, const uint8_t *alpha, size_t n, const uint8_t colour[4],
+                    uint8_t *out, int out_channels);
+
+/* fg with alpha over the image bg (bw x bh, bch 3 or 4 channels) scaled to cover width x
+ * height (the smallest scale at which it covers), centred and cropped, resampled with a
+ * triangle filter that antialiases when shrinking (a 4-channel bg is resampled
+ * premultiplied). out_channels 3: over the background flattened onto black; 4: the "over"
+ * operator. */
+int mt_over_image(const uint8_t *fg, const uint8_t *alpha, int width, int height,
+                  const uint8_t *bg, int bw, int bh, int bch, uint8_t *out, int out_channels,
+                  char *err, size_t errlen);
+
 #endif

@@ -1,4 +1,5 @@
-/* remove(): the global pass, the tile pass when asked, then the alpha joined to the photo. */
+/* remove(): the global pass, the tile pass when asked, then the alpha joined to the photo
+ * (ct_composite). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -7,7 +8,10 @@
 #include "pipeline/model.h"
 #include "pipeline/tiles.h"
 
-void ct_remove_options_init(ct_remove_options *opts) { memset(opts, 0, sizeof *opts); }
+void ct_remove_options_init(ct_remove_options *opts) {
+  memset(opts, 0, sizeof *opts);
+  opts->foreground = 1;
+}
 
 ct_status ct_predict_mask(ct_model *model, const ct_image *photo, ct_image **mask,
                           ct_error *err) {
@@ -88,7 +92,7 @@ ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_opti
     *out = mask;
     return CT_OK;
   }
-  st = ct_apply_mask(photo, mask, out, err);
+  st = ct_composite(photo, mask, opts, out, err);
   img_free(mask);
   return st;
 }

@@ -12,6 +12,7 @@
 #include "check.h"
 #include "image/image.h"
 #include "nn/nn.h"
+#include "nn/precision.h"
 
 static int cmp_float(const void *a, const void *b) {
   float x = *(const float *)a, y = *(const float *)b;
@@ -99,6 +100,7 @@ static void compare_model(const char *src, const char *model, int kind, const nn
 }
 
 int main(void) {
+  nn_set_precision(NN_PREC_F32); /* onnxruntime computes in float32 */
   const char *src = getenv("CUTOUT_SOURCE_DIR");
   if (!src) src = ".";
   char fp16[1024], q8[1024], photo[1024];

@@ -53,7 +53,8 @@ int main(void) {
     int a = c[i * 4 + 3] >= 128;
     inter += a && truth[i];
     uni += a || truth[i];
-    if (memcmp(c + i * 4, px + i * 3, 3)) rgb_same = 0;
+    /* opaque pixels keep the photo's colour (soft ones take the estimated foreground) */
+    if (c[i * 4 + 3] == 255 && memcmp(c + i * 4, px + i * 3, 3)) rgb_same = 0;
     if (m[i] != c[i * 4 + 3]) mask_same = 0;
   }
   double iou = (double)inter / (double)uni;

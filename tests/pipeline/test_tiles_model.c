@@ -53,7 +53,8 @@ int main(void) {
   CHECK(total == 6); /* columns at x = 0, 900, 1200; rows at y = 0, 600 */
   if (ct_predict_mask(model, photo, &global, &err) ||
       ct_tiled_mask(model, photo, global, &opts, &tiled, &run, &err) ||
-      ct_apply_mask(photo, tiled, &joined, &err) || ct_remove(model, photo, &opts, &cut, &err)) {
+      ct_composite(photo, tiled, &opts, &joined, &err) ||
+      ct_remove(model, photo, &opts, &cut, &err)) {
     fprintf(stderr, "tile pass failed: %s\n", err.message);
     return 1;
   }

@@ -1,12 +1,14 @@
-/* Shared parts of Conv and ConvInteger: attributes, geometry and the cached oneDNN
- * f32 convolution primitive. */
+/* Shared parts of Conv and ConvInteger: attributes, geometry and the cached
+ * oneDNN f32 convolution primitive. */
 #include "nn/ops/conv_common.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nn/dnnl_ctx.h"
 #include "nn/op.h"
+#include "nn/precision.h"
 
 /* The values a primitive depends on, in a fixed order (see geom_key). */
 #define KEY_LEN (10 + 6 * NN_WIN_MAX_SP)
@@ -19,11 +21,21 @@ typedef struct nn_conv_prim {
   int wei_reorder;                /* the primitive wants another weights layout */
   const float *wei_from;          /* the weights buffer wei_buf was made from */
   void *wei_buf;                  /* the weights in the primitive's layout */
+  /* bfloat16 (nn/precision.h): oneDNN's AMX kernels want channels-last data, so
+   * the f32 source is converted into a bfloat16 NHWC scratch, the convolution
+   * writes f32 NHWC into scratch, and a reorder brings that into y's layout,
+   * adding it to y's content when an Add is fused (a sum post-op of the reorder
+   * rather than of the convolution). */
+  int bf16;
+  dnnl_memory_desc_t src_user_md, dst_user_md; /* the f32 source and destination as given */
+  dnnl_primitive_t src_reorder, dst_reorder;
 } nn_conv_prim;
 
 static void prim_free(nn_conv_prim *p) {
   if (!p) return;
   if (p->prim) dnnl_primitive_destroy(p->prim);
+  if (p->src_reorder) dnnl_primitive_destroy(p->src_reorder);
+  if (p->dst_reorder) dnnl_primitive_destroy(p->dst_reorder);
   free(p->wei_buf);
   free(p);
 }
@@ -80,16 +92,16 @@ void nn_conv_release(nn_node *node) {
   node->params = NULL;
 }
 
-int nn_conv_geometry(const nn_node *node, const nn_tensor *x, const nn_tensor *w, nn_conv_geom *g,
-                     int64_t *out_dims, nn_err *err) {
+int nn_conv_geometry(const nn_node *node, const nn_tensor *x, const nn_tensor *w,
+                     nn_conv_geom *g, int64_t *out_dims, nn_err *err) {
   const nn_conv_params *p = node->params;
   if (x->ndim < 0 || w->ndim < 0) return NN_EUNKNOWN;
   if (x->ndim < 3)
     return nn_node_fail(node, err, NN_EINVAL, "input X has rank %d; expected N x C x spatial",
                         x->ndim);
   if (w->ndim != x->ndim)
-    return nn_node_fail(node, err, NN_EINVAL, "weights W have rank %d but X has rank %d", w->ndim,
-                        x->ndim);
+    return nn_node_fail(node, err, NN_EINVAL, "weights W have rank %d but X has rank %d",
+                        w->ndim, x->ndim);
   int nsp = x->ndim - 2;
   memset(g, 0, sizeof *g);
   g->n = x->dims[0];
@@ -97,8 +109,9 @@ int nn_conv_geometry(const nn_node *node, const nn_tensor *x, const nn_tensor *w
   g->m = w->dims[0];
   g->group = p->group;
   if (g->m >= 0 && g->m % p->group)
-    return nn_node_fail(node, err, NN_EINVAL, "%lld output channels do not split into %lld groups",
-                        (long long)g->m, (long long)p->group);
+    return nn_node_fail(node, err, NN_EINVAL,
+                        "%lld output channels do not split into %lld groups", (long long)g->m,
+                        (long long)p->group);
   if (g->c >= 0 && w->dims[1] >= 0 && g->c != w->dims[1] * p->group)
     return nn_node_fail(node, err, NN_EINVAL,
                         "X has %lld channels but W expects %lld x %lld groups", (long long)g->c,
@@ -126,7 +139,7 @@ static void geom_key(const nn_conv_geom *g, int has_bias, int x_block, int y_blo
   int j = 0;
   key[j++] = x_block;
   key[j++] = y_block;
-  key[j++] = relu; /* the post-ops: bit 0 relu, bit 1 sum */
+  key[j++] = relu; /* the post-ops: bit 0 relu, bit 1 sum; bit 2: bfloat16 */
   key[j++] = g->n;
   key[j++] = g->c;
   key[j++] = g->m;
@@ -164,7 +177,7 @@ static dnnl_format_tag_t blocked_tag(int block) {
 }
 
 static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias, int x_block,
-                       int y_block, nn_conv_prim **out, nn_err *err) {
+                       int y_block, int allow_bf16, nn_conv_prim **out, nn_err *err) {
   int relu = ((const nn_conv_params *)node->params)->relu;
   int sum = ((const nn_conv_params *)node->params)->sum;
   dnnl_post_ops_t post = NULL;
@@ -196,31 +209,42 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
   }
   dnnl_convolution_desc_t cd;
   int blocked = (x_block || y_block) && nsp == 2;
-  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->src_md, nsp + 2, sd, dnnl_f32,
-                                        blocked ? blocked_tag(x_block) : data_tags[nsp - 1]),
+  /* bfloat16 only for Conv (ConvInteger needs exact sums) in the blocked
+   * layout. */
+  p->bf16 = allow_bf16 && blocked && x_block && nn_use_bf16() && !strcmp(node->op_type, "Conv");
+  dnnl_data_type_t in_type = p->bf16 ? dnnl_bf16 : dnnl_f32;
+  dnnl_format_tag_t src_tag = blocked ? blocked_tag(x_block) : data_tags[nsp - 1];
+  dnnl_format_tag_t dst_tag = blocked ? blocked_tag(y_block) : data_tags[nsp - 1];
+  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->src_user_md, nsp + 2, sd, dnnl_f32, src_tag),
+           "source memory descriptor");
+  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->dst_user_md, nsp + 2, dd, dnnl_f32, dst_tag),
+           "destination memory descriptor");
+  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->src_md, nsp + 2, sd, in_type,
+                                        p->bf16 ? dnnl_nhwc : src_tag),
            "source memory descriptor");
   DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->dst_md, nsp + 2, dd, dnnl_f32,
-                                        blocked ? blocked_tag(y_block) : data_tags[nsp - 1]),
+                                        p->bf16 ? dnnl_nhwc : dst_tag),
            "destination memory descriptor");
   DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->wei_user_md, wn, wd, dnnl_f32,
                                         g->group > 1 ? gwei_tags[nsp - 1] : wei_tags[nsp - 1]),
            "weights memory descriptor");
   p->wei_md = p->wei_user_md;
   if (blocked) /* let oneDNN choose the weights layout of its fastest kernel */
-    DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->wei_md, wn, wd, dnnl_f32, dnnl_format_tag_any),
+    DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->wei_md, wn, wd, in_type, dnnl_format_tag_any),
              "weights memory descriptor");
   if (has_bias)
     DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->bias_md, 1, bd, dnnl_f32, dnnl_a),
              "bias memory descriptor");
-  /* Winograd where oneDNN has it (3x3, stride 1, blocked layouts) and where it was measured
-   * to win on ISNet's convolutions: 1.5-2x over the direct kernels with >= 64 channels in
-   * and out on planes of >= 64x64; far slower with few output channels or small planes,
-   * whose transforms dominate (and its transformed weights take 4x the memory). Its error
-   * (~1e-6 relative) is far below the model's float16 precision. ConvInteger, which needs
-   * exact sums, never gets here. */
+  /* Winograd where oneDNN has it (3x3, stride 1, blocked layouts) and where it
+   * was measured to win on ISNet's convolutions: 1.5-2x over the direct kernels
+   * with >= 64 channels in and out on planes of >= 64x64; far slower with few
+   * output channels or small planes, whose transforms dominate (and its
+   * transformed weights take 4x the memory). Its error
+   * (~1e-6 relative) is far below the model's float16 precision. ConvInteger,
+   * which needs exact sums, never gets here. */
   int wino = blocked && nsp == 2 && wd[wn - 1] == 3 && wd[wn - 2] == 3 && strides[0] == 1 &&
              strides[1] == 1 && dil[0] == 0 && dil[1] == 0 && g->group == 1 && g->c >= 64 &&
-             g->m >= 64 && g->win.out[0] >= 64 && g->win.out[1] >= 64 &&
+             g->m >= 64 && g->win.out[0] >= 64 && g->win.out[1] >= 64 && !p->bf16 &&
              !getenv("CUTOUT_NO_WINOGRAD");
   if (!wino ||
       dnnl_dilated_convolution_forward_desc_init(
@@ -232,16 +256,16 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
                  &cd, dnnl_forward_inference, dnnl_convolution_direct, &p->src_md, &p->wei_md,
                  has_bias ? &p->bias_md : NULL, &p->dst_md, strides, dil, pl, pr),
              "convolution descriptor");
-  /* Plain f32 arithmetic whatever ONEDNN_DEFAULT_FPMATH_MODE says: ConvInteger relies on
-   * sums of integers below 2^24 being exact. */
+  /* Plain f32 arithmetic whatever ONEDNN_DEFAULT_FPMATH_MODE says (bfloat16
+   * only when asked for above): ConvInteger relies on sums of integers below
+   * 2^24 being exact. */
   DNNL_TRY(dnnl_primitive_attr_create(&attr), "primitive attributes");
   DNNL_TRY(dnnl_primitive_attr_set_fpmath_mode(attr, dnnl_fpmath_mode_strict), "fpmath mode");
-  if (relu || sum) {
+  if (relu || (sum && !p->bf16)) {
     DNNL_TRY(dnnl_post_ops_create(&post), "post-ops");
     if (relu)
-      DNNL_TRY(dnnl_post_ops_append_eltwise(post, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f),
-               "relu");
-    if (sum) DNNL_TRY(dnnl_post_ops_append_sum(post, 1.0f), "sum");
+      DNNL_TRY(dnnl_post_ops_append_eltwise(post, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f), "relu");
+    if (sum && !p->bf16) DNNL_TRY(dnnl_post_ops_append_sum(post, 1.0f), "sum");
     DNNL_TRY(dnnl_primitive_attr_set_post_ops(attr, post), "post-ops");
   }
   if (wino && dnnl_primitive_desc_create(&pd, &cd, attr, engine, NULL) != dnnl_success) {
@@ -254,10 +278,48 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
   if (!pd)
     DNNL_TRY(dnnl_primitive_desc_create(&pd, &cd, attr, engine, NULL),
              "convolution primitive descriptor");
+  if (getenv("CUTOUT_CONV_IMPL")) { /* diagnosis: which oneDNN kernel each
+                                       convolution got */
+    const char *impl = "?";
+    dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
+    fprintf(stderr, "%s %lldx%lld->%lld %lldx%lld k%lld d%lld: %s\n", node->name,
+            (long long)g->c, (long long)g->win.in[0], (long long)g->m, (long long)g->win.out[0],
+            (long long)g->win.out[1], (long long)g->win.kernel[0], (long long)g->win.dilation[0],
+            impl);
+  }
   p->wei_md = *dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
   p->wei_reorder = !dnnl_memory_desc_equal(&p->wei_md, &p->wei_user_md);
   DNNL_TRY(dnnl_primitive_create(&p->prim, pd), "convolution primitive");
-  geom_key(g, has_bias, x_block, y_block, relu | sum << 1, p->key);
+  if (p->bf16) {
+    dnnl_primitive_desc_t rpd = NULL;
+    DNNL_TRY(dnnl_reorder_primitive_desc_create(&rpd, &p->src_user_md, engine, &p->src_md,
+                                                engine, NULL),
+             "source reorder descriptor");
+    dnnl_status_t made = dnnl_primitive_create(&p->src_reorder, rpd);
+    dnnl_primitive_desc_destroy(rpd);
+    DNNL_TRY(made, "source reorder");
+    dnnl_primitive_attr_t rattr = NULL;
+    dnnl_post_ops_t rpost = NULL;
+    if (sum) {
+      DNNL_TRY(dnnl_primitive_attr_create(&rattr), "reorder attributes");
+      if (dnnl_post_ops_create(&rpost) || dnnl_post_ops_append_sum(rpost, 1.0f) ||
+          dnnl_primitive_attr_set_post_ops(rattr, rpost)) {
+        if (rpost) dnnl_post_ops_destroy(rpost);
+        dnnl_primitive_attr_destroy(rattr);
+        rc = nn_node_fail(node, err, NN_EUNSUPPORTED, "oneDNN cannot add in a reorder");
+        goto done;
+      }
+      dnnl_post_ops_destroy(rpost);
+    }
+    dnnl_status_t ok = dnnl_reorder_primitive_desc_create(&rpd, &p->dst_md, engine,
+                                                          &p->dst_user_md, engine, rattr);
+    if (rattr) dnnl_primitive_attr_destroy(rattr);
+    DNNL_TRY(ok, "destination reorder descriptor");
+    made = dnnl_primitive_create(&p->dst_reorder, rpd);
+    dnnl_primitive_desc_destroy(rpd);
+    DNNL_TRY(made, "destination reorder");
+  }
+  geom_key(g, has_bias, x_block, y_block, relu | sum << 1 | p->bf16 << 2, p->key);
   *out = p;
   p = NULL;
 done:
@@ -308,13 +370,12 @@ done:
   return rc;
 }
 
-int nn_conv_blocked_ok(const nn_node *node, const nn_tensor *x, const nn_tensor *w, int block) {
-  nn_conv_geom g;
-  int64_t dims[NN_MAX_DIMS];
+/* 1 when the primitive for this geometry is one of oneDNN's fast kernels (not
+ * "ref"). */
+static int fast_kernel(const nn_node *node, const nn_conv_geom *g, int block, int allow_bf16) {
   nn_err err;
   nn_conv_prim *p = NULL;
-  if (x->ndim != 4 || nn_conv_geometry(node, x, w, &g, dims, &err) != NN_OK) return 0;
-  if (prim_create(node, &g, 1, block, block, &p, &err) != NN_OK) return 0;
+  if (prim_create(node, g, 1, block, block, allow_bf16, &p, &err) != NN_OK) return 0;
   const char *impl = "ref";
   const_dnnl_primitive_desc_t pd = NULL;
   if (dnnl_primitive_get_primitive_desc(p->prim, &pd) == dnnl_success)
@@ -322,6 +383,16 @@ int nn_conv_blocked_ok(const nn_node *node, const nn_tensor *x, const nn_tensor 
   int fast = strncmp(impl, "ref", 3) != 0;
   prim_free(p);
   return fast;
+}
+
+int nn_conv_blocked_ok(const nn_node *node, const nn_tensor *x, const nn_tensor *w, int block) {
+  nn_conv_geom g;
+  int64_t dims[NN_MAX_DIMS];
+  nn_err err;
+  if (x->ndim != 4 || nn_conv_geometry(node, x, w, &g, dims, &err) != NN_OK) return 0;
+  /* fast in float32 and, where it is used, in bfloat16: the precision may
+   * change later */
+  return fast_kernel(node, &g, block, 0) && (!nn_use_bf16() || fast_kernel(node, &g, block, 1));
 }
 
 static int prim_run(const nn_node *node, nn_conv_prim *p, const float *x, const float *w,
@@ -332,22 +403,43 @@ static int prim_run(const nn_node *node, nn_conv_prim *p, const float *x, const 
   if (rc) return rc;
   rc = weights_for(node, p, w, &w, err);
   if (rc) return rc;
-  dnnl_memory_t mem[4] = {NULL, NULL, NULL, NULL};
+  dnnl_memory_t mem[4] = {NULL, NULL, NULL, NULL}, user_src = NULL, user_dst = NULL;
   dnnl_exec_arg_t args[4];
   int nargs = b ? 4 : 3;
-  DNNL_TRY(dnnl_memory_create(&mem[0], &p->src_md, engine, (void *)x), "source memory");
+  void *src = (void *)x, *dst = y;
+  if (p->bf16) { /* converted source and f32 NHWC output in this thread's
+                    scratch */
+    size_t sbytes = (dnnl_memory_desc_get_size(&p->src_md) + 63) / 64 * 64;
+    char *buf = nn_scratch(sbytes + dnnl_memory_desc_get_size(&p->dst_md));
+    if (!buf) return nn_node_fail(node, err, NN_ENOMEM, "out of memory");
+    src = buf;
+    dst = buf + sbytes;
+    DNNL_TRY(dnnl_memory_create(&user_src, &p->src_user_md, engine, (void *)x), "source memory");
+    DNNL_TRY(dnnl_memory_create(&user_dst, &p->dst_user_md, engine, y), "destination memory");
+  }
+  DNNL_TRY(dnnl_memory_create(&mem[0], &p->src_md, engine, src), "source memory");
   DNNL_TRY(dnnl_memory_create(&mem[1], &p->wei_md, engine, (void *)w), "weights memory");
-  DNNL_TRY(dnnl_memory_create(&mem[2], &p->dst_md, engine, y), "destination memory");
+  DNNL_TRY(dnnl_memory_create(&mem[2], &p->dst_md, engine, dst), "destination memory");
+  if (p->bf16) {
+    dnnl_exec_arg_t r[2] = {{DNNL_ARG_FROM, user_src}, {DNNL_ARG_TO, mem[0]}};
+    DNNL_TRY(dnnl_primitive_execute(p->src_reorder, stream, 2, r), "source reorder");
+  }
   if (b) DNNL_TRY(dnnl_memory_create(&mem[3], &p->bias_md, engine, (void *)b), "bias memory");
   args[0] = (dnnl_exec_arg_t){DNNL_ARG_SRC, mem[0]};
   args[1] = (dnnl_exec_arg_t){DNNL_ARG_WEIGHTS, mem[1]};
   args[2] = (dnnl_exec_arg_t){DNNL_ARG_DST, mem[2]};
   args[3] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, mem[3]};
   DNNL_TRY(dnnl_primitive_execute(p->prim, stream, nargs, args), "convolution");
+  if (p->bf16) {
+    dnnl_exec_arg_t r[2] = {{DNNL_ARG_FROM, mem[2]}, {DNNL_ARG_TO, user_dst}};
+    DNNL_TRY(dnnl_primitive_execute(p->dst_reorder, stream, 2, r), "destination reorder");
+  }
   DNNL_TRY(dnnl_stream_wait(stream), "stream wait");
 done:
   for (int i = 0; i < 4; i++)
     if (mem[i]) dnnl_memory_destroy(mem[i]);
+  if (user_src) dnnl_memory_destroy(user_src);
+  if (user_dst) dnnl_memory_destroy(user_dst);
   return rc;
 }
 
@@ -358,13 +450,15 @@ int nn_conv_f32(const nn_node *node, const nn_conv_geom *g, const float *x, int 
   for (int i = 0; i < g->win.nsp; i++)
     if (g->win.out[i] == 0) return NN_OK;
   int64_t key[KEY_LEN];
-  geom_key(g, b != NULL, x_block, y_block, p->relu | p->sum << 1, key);
+  int bf16 = (x_block || y_block) && g->win.nsp == 2 && x_block && nn_use_bf16() &&
+             !strcmp(node->op_type, "Conv");
+  geom_key(g, b != NULL, x_block, y_block, p->relu | p->sum << 1 | bf16 << 2, key);
   pthread_mutex_lock(&p->lock);
   int rc = NN_OK;
   if (!p->prim || memcmp(p->prim->key, key, sizeof key)) {
     prim_free(p->prim);
     p->prim = NULL;
-    rc = prim_create(node, g, b != NULL, x_block, y_block, &p->prim, err);
+    rc = prim_create(node, g, b != NULL, x_block, y_block, 1, &p->prim, err);
   }
   if (!rc) rc = prim_run(node, p->prim, x, w, b, y, err);
   pthread_mutex_unlock(&p->lock);

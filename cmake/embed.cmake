@@ -1,0 +1,27 @@
+# Writes the files of folder DIR into a C source OUT as byte arrays, with a table
+# sv_web_files[] (see src/serve/assets.h):
+#   cmake -DDIR=web -DOUT=web_files.c -P cmake/embed.cmake
+file(GLOB names RELATIVE ${DIR} ${DIR}/*)
+list(SORT names)
+set(code "/* Generated from ${DIR} by cmake/embed.cmake: do not edit. */\n")
+string(APPEND code "#include \"serve/assets.h\"\n\n")
+set(table "")
+set(i 0)
+foreach(name ${names})
+  if(IS_DIRECTORY ${DIR}/${name} OR name MATCHES "^\\." OR name MATCHES "~$")
+    continue()
+  endif()
+  file(READ ${DIR}/${name} hex HEX)
+  string(LENGTH "${hex}" digits)
+  math(EXPR size "${digits} / 2")
+  # 32 bytes a line
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(REGEX REPLACE "((0x..,){32})" "\\1\n  " bytes "${bytes}")
+  string(APPEND code "static const unsigned char file${i}[] = {\n  ${bytes}0};\n")
+  string(APPEND table "    {\"${name}\", file${i}, ${size}},\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND code "\nconst sv_web_file sv_web_files[] = {\n${table}    {0, 0, 0}};\n")
+string(APPEND code "const size_t sv_web_file_count = ${i};\n")
+file(WRITE ${OUT}.tmp "${code}")
+file(RENAME ${OUT}.tmp ${OUT})

@@ -1,0 +1,31 @@
+/* The work behind one POST /api/remove: decode, scale for size=preview, the mask from the
+ * engine, the colours and background (ct_composite), encode. Runs on a job thread. */
+#ifndef CUTOUT_SERVE_PROCESS_H
+#define CUTOUT_SERVE_PROCESS_H
+
+#include <stddef.h>
+
+#include "image/image.h"
+#include "serve/params.h"
+#include "serve/serve.h"
+
+typedef struct sv_result {
+  int status;          /* HTTP status */
+  const char *code;    /* error code when status != 200 (a static string) */
+  char message[512];   /* error message when status != 200 */
+  void *data;          /* the encoded image (malloc'd) when status == 200 */
+  size_t len;
+  int width, height, channels;
+} sv_result;
+
+/* Fills r (data owned by the caller) from the uploaded image (and background image, when
+ * bg_len > 0). The pixel limit is the image module's (img_set_max_pixels), checked from the
+ * header before decoding. */
+void sv_process(const sv_engine *engine, const void *body, size_t len, const void *bg,
+                size_t bg_len, const sv_params *p, sv_result *r);
+
+/* The photo scaled (aspect kept, antialiased) to at most max_pixels; NULL when out of memory
+ * or libvips fails. Call only when it is larger. */
+ct_img *sv_shrink(const ct_img *photo, long max_pixels);
+
+#endif

@@ -1,0 +1,78 @@
+/* cutout serve: the HTTP service (libmicrohttpd).
+ *
+ *   POST /api/remove   the image as multipart field "file" (or "image_file"), or as the raw
+ *                      body; parameters in the query string or as form fields (params.h);
+ *                      a background image as multipart field "bg_image_file".
+ *                      200 with the image, or a JSON error {"error": {"code", "message"}}.
+ *   GET  /healthz      JSON: ok, model, jobs running and waiting, uptime.
+ *   GET  /             the web page (embedded in the program), /style.css, /app.js.
+ *
+ * Requests are admitted while fewer than jobs + queue are in progress (uploading, waiting or
+ * running); others get 503 with Retry-After at once. jobs worker threads decode, run the
+ * network (one at a time: the model is shared under a mutex) and encode. The pixel limit is
+ * checked from the image header before decoding. */
+#ifndef CUTOUT_SERVE_SERVE_H
+#define CUTOUT_SERVE_SERVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cutout.h"
+
+/* What runs the network: the model in the program, a stand-in in tests. mask() gives the
+ * alpha mask of photo (1 channel, its size): the global pass, then the tile pass with
+ * opts->tiles. It is called from the job threads, several at a time, and serialises what
+ * must be; the colours (ct_composite) are made outside it, in parallel. */
+typedef struct sv_engine {
+  ct_status (*mask)(void *ctx, const ct_image *photo, const ct_remove_options *opts,
+                    ct_image **mask, ct_error *err);
+  void *ctx;
+  const char *name; /* shown by /healthz */
+} sv_engine;
+
+typedef struct sv_config {
+  const char *host;    /* address to listen on (default 127.0.0.1) */
+  int port;            /* 0: any free port (see sv_port) */
+  int jobs;            /* requests processed at once (default 2) */
+  int queue;           /* admitted requests beyond those (default 16) */
+  size_t max_body;     /* request body limit in bytes (default 64 MiB) */
+  uint64_t max_pixels; /* image limit in pixels (default 50 million) */
+  int timeout;         /* seconds an idle or stalled connection is kept (default 60) */
+  int quiet;           /* 1: no request log lines */
+} sv_config;
+
+#define SV_DEFAULT_JOBS 2
+#define SV_DEFAULT_QUEUE 16
+#define SV_DEFAULT_MAX_BODY ((size_t)64 << 20)
+#define SV_DEFAULT_MAX_PIXELS ((uint64_t)50 * 1000 * 1000)
+
+void sv_config_init(sv_config *c);
+
+typedef struct sv_server sv_server;
+
+/* Starts listening and the job threads. 0, or -1 with the reason in err. The engine must
+ * outlive the server. */
+int sv_start(const sv_config *cfg, const sv_engine *engine, sv_server **out, char *err,
+             size_t errlen);
+/* The port listened on. */
+int sv_port(const sv_server *s);
+/* Stops taking connections; new requests on open ones get 503 (shutting_down). */
+void sv_begin_stop(sv_server *s);
+/* Graceful stop: no new connections, new requests on open ones get 503, requests already
+ * admitted are answered; then everything is freed. */
+void sv_stop(sv_server *s);
+/* 1 while requests are in progress (for the drain loop of sv_run). */
+int sv_busy(const sv_server *s);
+
+/* The engine over a loaded model: ct_predict_mask (and ct_tiled_mask) under a mutex, the
+ * thread count set in the calling thread (OpenMP's thread count is per thread). */
+typedef struct sv_model_engine sv_model_engine;
+sv_model_engine *sv_model_engine_new(ct_model *model, int threads, const char *name);
+void sv_model_engine_free(sv_model_engine *e);
+sv_engine sv_model_engine_get(sv_model_engine *e);
+
+/* Runs until SIGINT or SIGTERM, then stops gracefully (a second signal ends the process at
+ * once). Prints the address on stdout. Returns 0, or 1 with a message on stderr. */
+int sv_run(const sv_config *cfg, const sv_engine *engine);
+
+#endif
