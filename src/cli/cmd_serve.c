@@ -136,7 +136,6 @@ int cmd_serve(int argc, char **argv) {
   }
   sv_engine engine = sv_model_engine_get(me);
   int rc = sv_run(&cfg, &engine);
-  sv_model_engine_free(me);
-  ct_model_free(model);
+  sv_model_engine_free(me); /* and the model */
   return rc;
 }

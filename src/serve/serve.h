@@ -8,9 +8,9 @@
  *   GET  /             the web page (embedded in the program), /style.css, /app.js.
  *
  * Requests are admitted while fewer than jobs + queue are in progress (uploading, waiting or
- * running); others get 503 with Retry-After at once. jobs worker threads decode, run the
- * network (one at a time: the model is shared under a mutex) and encode. The pixel limit is
- * checked from the image header before decoding. */
+ * running); others get 503 with Retry-After at once. jobs worker threads decode, have the
+ * engine run the network (one run at a time, on its own thread), make the colours and
+ * encode. The pixel limit is checked from the image header before decoding. */
 #ifndef CUTOUT_SERVE_SERVE_H
 #define CUTOUT_SERVE_SERVE_H
 
@@ -64,10 +64,13 @@ void sv_stop(sv_server *s);
 /* 1 while requests are in progress (for the drain loop of sv_run). */
 int sv_busy(const sv_server *s);
 
-/* The engine over a loaded model: ct_predict_mask (and ct_tiled_mask) under a mutex, the
- * thread count set in the calling thread (OpenMP's thread count is per thread). */
+/* The engine over a loaded model: ct_predict_mask (and ct_tiled_mask) on one thread of its
+ * own, which runs every call, one at a time (oneDNN's primitives may not move between
+ * threads), with `threads` OpenMP threads (0: all cores). It takes the model over (NULL
+ * when it cannot start: the model is then still the caller's). */
 typedef struct sv_model_engine sv_model_engine;
 sv_model_engine *sv_model_engine_new(ct_model *model, int threads, const char *name);
+/* Waits for the call in progress, then frees the model (on its thread) and the engine. */
 void sv_model_engine_free(sv_model_engine *e);
 sv_engine sv_model_engine_get(sv_model_engine *e);
 
