@@ -9,8 +9,8 @@
  *
  * Every call that can fail returns a ct_status and, when err is not NULL, fills it with the
  * same code and a one-line message for a person. Handles are opaque; free each with its
- * _free function (NULL is accepted). A model may be shared by several threads only if calls
- * on it are serialised by the caller. */
+ * _free function (NULL is accepted). A model may be shared by several threads: its network
+ * runs take turns (one at a time, on whichever thread calls), the rest runs in parallel. */
 #ifndef CUTOUT_H
 #define CUTOUT_H
 
@@ -43,7 +43,8 @@ typedef struct ct_error {
 const char *ct_status_name(ct_status code);
 const char *ct_version(void);
 
-/* Worker threads for inference and image work; n <= 0 means one per core. */
+/* Worker threads for inference and image work; n <= 0 means one per core. Process-wide:
+ * it applies to the network runs of every thread. */
 void ct_set_threads(int n);
 
 /* The network's arithmetic. AUTO (the default): convolutions multiply bfloat16 numbers with

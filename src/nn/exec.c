@@ -43,6 +43,7 @@ int nn_run(nn_graph *g, nn_tensor *const *inputs, int n_inputs, nn_tensor **outp
     return nn_fail(err, NN_EINVAL, "the model has %d inputs and %d outputs; %d and %d given",
                    g->n_inputs, g->n_outputs, n_inputs, n_outputs);
   for (int i = 0; i < n_outputs; i++) outputs[i] = NULL;
+  nn_apply_threads(); /* OpenMP's thread count belongs to each thread */
   nn_tensor *rt = calloc((size_t)g->n_values + 1, sizeof *rt);
   int *uses = calloc((size_t)g->n_values + 1, sizeof *uses);
   if (!rt || !uses) {

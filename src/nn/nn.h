@@ -34,8 +34,11 @@ int nn_run(nn_graph *g, nn_tensor *const *inputs, int n_inputs, nn_tensor **outp
 int nn_profile_enable(nn_graph *g, nn_err *err);
 void nn_profile_report(const nn_graph *g, FILE *f);
 
-/* Worker threads for every op (OpenMP; oneDNN shares the pool). n <= 0: all cores. */
+/* Worker threads for every op (OpenMP; oneDNN shares the pool). n <= 0: all cores. The
+ * setting is process-wide: nn_run applies it on whichever thread runs the graph. */
 void nn_set_threads(int n);
 int nn_get_threads(void);
+/* Makes the calling thread's OpenMP thread count the nn_set_threads one. */
+void nn_apply_threads(void);
 
 #endif

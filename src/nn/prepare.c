@@ -32,9 +32,20 @@ int nn_load(const char *path, nn_graph **out, nn_err *err) {
   return rc;
 }
 
+static _Atomic int threads_wanted; /* 0: not set */
+
 void nn_set_threads(int n) {
   if (n <= 0) n = omp_get_num_procs();
+  threads_wanted = n;
   omp_set_num_threads(n);
 }
 
-int nn_get_threads(void) { return omp_get_max_threads(); }
+void nn_apply_threads(void) {
+  int n = threads_wanted;
+  if (n > 0 && omp_get_max_threads() != n) omp_set_num_threads(n);
+}
+
+int nn_get_threads(void) {
+  int n = threads_wanted;
+  return n > 0 ? n : omp_get_max_threads();
+}

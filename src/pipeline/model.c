@@ -34,6 +34,11 @@ ct_status ct_model_load(const char *path, ct_model **out, ct_error *err) {
     nn_graph_free(g);
     return ct_fail(err, CT_ERR_MEMORY, "out of memory");
   }
+  if (pthread_mutex_init(&m->lock, NULL)) {
+    nn_graph_free(g);
+    free(m);
+    return ct_fail(err, CT_ERR_MEMORY, "cannot create a mutex");
+  }
   m->graph = g;
   m->height = in->dims[2] > 0 ? (int)in->dims[2] : DEFAULT_SIZE;
   m->width = in->dims[3] > 0 ? (int)in->dims[3] : DEFAULT_SIZE;
@@ -48,6 +53,7 @@ ct_status ct_model_load(const char *path, ct_model **out, ct_error *err) {
 void ct_model_free(ct_model *m) {
   if (!m) return;
   nn_graph_free(m->graph);
+  pthread_mutex_destroy(&m->lock);
   free(m);
 }
 
@@ -71,7 +77,9 @@ ct_status ct_model_infer(ct_model *m, const ct_image *photo, float **mask, ct_er
     nn_tensor_free(x);
     return ct_fail(err, CT_ERR_MEMORY, "out of memory");
   }
+  pthread_mutex_lock(&m->lock);
   int rc = nn_run(m->graph, &x, 1, outs, m->graph->n_outputs, &e);
+  pthread_mutex_unlock(&m->lock);
   nn_tensor_free(x);
   ct_status st = CT_OK;
   if (rc) {

@@ -1,11 +1,14 @@
 /* A segmentation network as the pipeline sees it. */
 #ifndef CUTOUT_PIPELINE_MODEL_H
 #define CUTOUT_PIPELINE_MODEL_H
+#include <pthread.h>
+
 #include "cutout.h"
 #include "nn/nn.h"
 
 struct ct_model {
   nn_graph *graph;
+  pthread_mutex_t lock;  /* one run at a time: runs share the graph's arena and primitives */
   int width, height;     /* network input size */
   float mean[3], scale[3]; /* input = (pixel/255 - mean) * scale */
 };

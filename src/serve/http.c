@@ -306,7 +306,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap) {
   size_t n = strlen(msg);
   while (n && (msg[n - 1] == '\n' || msg[n - 1] == '.')) msg[--n] = '\0';
   if (s->starting) /* said in sv_start's one-line error, if it fails */
-    snprintf(s->start_msg, sizeof s->start_msg, "%s", msg);
+    snprintf(s->start_msg, sizeof s->start_msg, "%.200s", msg);
   else
     fprintf(stderr, "cutout serve: %s\n", msg);
 }

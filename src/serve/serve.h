@@ -64,13 +64,13 @@ void sv_stop(sv_server *s);
 /* 1 while requests are in progress (for the drain loop of sv_run). */
 int sv_busy(const sv_server *s);
 
-/* The engine over a loaded model: ct_predict_mask (and ct_tiled_mask) on one thread of its
- * own, which runs every call, one at a time (oneDNN's primitives may not move between
- * threads), with `threads` OpenMP threads (0: all cores). It takes the model over (NULL
- * when it cannot start: the model is then still the caller's). */
+/* The engine over a loaded model: ct_remove with mask_only (the global pass, then the tile
+ * pass with opts->tiles), the model taking one run at a time; `threads` OpenMP threads for
+ * the network (0: all cores). It takes the model over (NULL when out of memory: the model
+ * is then still the caller's). */
 typedef struct sv_model_engine sv_model_engine;
 sv_model_engine *sv_model_engine_new(ct_model *model, int threads, const char *name);
-/* Waits for the call in progress, then frees the model (on its thread) and the engine. */
+/* Frees the model and the engine (no call may be in progress). */
 void sv_model_engine_free(sv_model_engine *e);
 sv_engine sv_model_engine_get(sv_model_engine *e);
 

@@ -27,6 +27,7 @@ typedef struct nn_conv_prim {
    * adding it to y's content when an Add is fused (a sum post-op of the reorder
    * rather than of the convolution). */
   int bf16;
+  dnnl_memory_desc_t scratch_md; /* oneDNN's scratchpad, supplied by the caller's thread */
   dnnl_memory_desc_t src_user_md, dst_user_md; /* the f32 source and destination as given */
   dnnl_primitive_t src_reorder, dst_reorder;
 } nn_conv_prim;
@@ -261,6 +262,10 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
    * 2^24 being exact. */
   DNNL_TRY(dnnl_primitive_attr_create(&attr), "primitive attributes");
   DNNL_TRY(dnnl_primitive_attr_set_fpmath_mode(attr, dnnl_fpmath_mode_strict), "fpmath mode");
+  /* The scratchpad comes with each run (nn_scratch of the running thread), so a primitive
+   * made on one thread can run on another: oneDNN's own ("library") scratchpad is not. */
+  DNNL_TRY(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user),
+           "scratchpad mode");
   if (relu || (sum && !p->bf16)) {
     DNNL_TRY(dnnl_post_ops_create(&post), "post-ops");
     if (relu)
@@ -278,8 +283,7 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
   if (!pd)
     DNNL_TRY(dnnl_primitive_desc_create(&pd, &cd, attr, engine, NULL),
              "convolution primitive descriptor");
-  if (getenv("CUTOUT_CONV_IMPL")) { /* diagnosis: which oneDNN kernel each
-                                       convolution got */
+  if (getenv("CUTOUT_CONV_IMPL")) { /* diagnosis: each convolution's oneDNN kernel */
     const char *impl = "?";
     dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
     fprintf(stderr, "%s %lldx%lld->%lld %lldx%lld k%lld d%lld: %s\n", node->name,
@@ -288,6 +292,7 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
             impl);
   }
   p->wei_md = *dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+  p->scratch_md = *dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
   p->wei_reorder = !dnnl_memory_desc_equal(&p->wei_md, &p->wei_user_md);
   DNNL_TRY(dnnl_primitive_create(&p->prim, pd), "convolution primitive");
   if (p->bf16) {
@@ -403,17 +408,22 @@ static int prim_run(const nn_node *node, nn_conv_prim *p, const float *x, const 
   if (rc) return rc;
   rc = weights_for(node, p, w, &w, err);
   if (rc) return rc;
-  dnnl_memory_t mem[4] = {NULL, NULL, NULL, NULL}, user_src = NULL, user_dst = NULL;
-  dnnl_exec_arg_t args[4];
-  int nargs = b ? 4 : 3;
+  dnnl_memory_t mem[5] = {NULL, NULL, NULL, NULL, NULL}, user_src = NULL, user_dst = NULL;
+  dnnl_exec_arg_t args[5];
+  /* This thread's scratch holds oneDNN's scratchpad and, with bfloat16, the converted
+   * source and the f32 NHWC output. */
+  size_t pad = (dnnl_memory_desc_get_size(&p->scratch_md) + 63) / 64 * 64, sbytes = 0;
+  size_t need = pad;
+  if (p->bf16) {
+    sbytes = (dnnl_memory_desc_get_size(&p->src_md) + 63) / 64 * 64;
+    need += sbytes + dnnl_memory_desc_get_size(&p->dst_md);
+  }
+  char *buf = need ? nn_scratch(need) : NULL;
+  if (need && !buf) return nn_node_fail(node, err, NN_ENOMEM, "out of memory");
   void *src = (void *)x, *dst = y;
-  if (p->bf16) { /* converted source and f32 NHWC output in this thread's
-                    scratch */
-    size_t sbytes = (dnnl_memory_desc_get_size(&p->src_md) + 63) / 64 * 64;
-    char *buf = nn_scratch(sbytes + dnnl_memory_desc_get_size(&p->dst_md));
-    if (!buf) return nn_node_fail(node, err, NN_ENOMEM, "out of memory");
-    src = buf;
-    dst = buf + sbytes;
+  if (p->bf16) {
+    src = buf + pad;
+    dst = buf + pad + sbytes;
     DNNL_TRY(dnnl_memory_create(&user_src, &p->src_user_md, engine, (void *)x), "source memory");
     DNNL_TRY(dnnl_memory_create(&user_dst, &p->dst_user_md, engine, y), "destination memory");
   }
@@ -424,11 +434,18 @@ static int prim_run(const nn_node *node, nn_conv_prim *p, const float *x, const 
     dnnl_exec_arg_t r[2] = {{DNNL_ARG_FROM, user_src}, {DNNL_ARG_TO, mem[0]}};
     DNNL_TRY(dnnl_primitive_execute(p->src_reorder, stream, 2, r), "source reorder");
   }
-  if (b) DNNL_TRY(dnnl_memory_create(&mem[3], &p->bias_md, engine, (void *)b), "bias memory");
+  int nargs = 3;
   args[0] = (dnnl_exec_arg_t){DNNL_ARG_SRC, mem[0]};
   args[1] = (dnnl_exec_arg_t){DNNL_ARG_WEIGHTS, mem[1]};
   args[2] = (dnnl_exec_arg_t){DNNL_ARG_DST, mem[2]};
-  args[3] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, mem[3]};
+  if (b) {
+    DNNL_TRY(dnnl_memory_create(&mem[3], &p->bias_md, engine, (void *)b), "bias memory");
+    args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, mem[3]};
+  }
+  if (pad) {
+    DNNL_TRY(dnnl_memory_create(&mem[4], &p->scratch_md, engine, buf), "scratchpad memory");
+    args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, mem[4]};
+  }
   DNNL_TRY(dnnl_primitive_execute(p->prim, stream, nargs, args), "convolution");
   if (p->bf16) {
     dnnl_exec_arg_t r[2] = {{DNNL_ARG_FROM, mem[2]}, {DNNL_ARG_TO, user_dst}};
@@ -436,7 +453,7 @@ static int prim_run(const nn_node *node, nn_conv_prim *p, const float *x, const 
   }
   DNNL_TRY(dnnl_stream_wait(stream), "stream wait");
 done:
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < 5; i++)
     if (mem[i]) dnnl_memory_destroy(mem[i]);
   if (user_src) dnnl_memory_destroy(user_src);
   if (user_dst) dnnl_memory_destroy(user_dst);
