@@ -15,7 +15,7 @@ static void default_output(const char *in, char *buf, size_t len) {
 
 int cmd_remove(int argc, char **argv) {
   const char *in = NULL, *out = NULL, *model_path = NULL, *debug_dir = NULL;
-  int mask = 0, quiet = 0, threads = 0, positional = 0, tiles = 0, tile = 0, overlap = 0, taken;
+  int quiet = 0, positional = 0, taken;
   remove_args margs;
   remove_args_init(&margs);
   for (int i = 1; i < argc; i++) {
@@ -23,43 +23,8 @@ int cmd_remove(int argc, char **argv) {
     int has_next = i + 1 < argc;
     if ((!strcmp(a, "-o") || !strcmp(a, "--output")) && has_next) {
       out = argv[++i];
-    } else if ((!strcmp(a, "-m") || !strcmp(a, "--model")) && has_next) {
-      model_path = argv[++i];
-    } else if ((!strcmp(a, "-t") || !strcmp(a, "--threads")) && has_next) {
-      threads = cli_parse_int(argv[++i]);
-      if (threads < 0) {
-        cli_error("--threads needs a positive number, not '%s'", argv[i]);
-        return 2;
-      }
-    } else if (!strcmp(a, "--tile") && has_next) {
-      tile = cli_parse_int(argv[++i]);
-      tiles = 1;
-      if (tile <= 0) {
-        cli_error("--tile needs a positive number of pixels, not '%s'", argv[i]);
-        return 2;
-      }
-    } else if (!strcmp(a, "--overlap") && has_next) {
-      overlap = cli_parse_int(argv[++i]);
-      tiles = 1;
-      if (overlap <= 0) {
-        cli_error("--overlap needs a positive number of pixels, not '%s'", argv[i]);
-        return 2;
-      }
-    } else if (!strcmp(a, "--precision") && has_next) {
-      const char *v = argv[++i];
-      if (!strcmp(v, "auto")) ct_set_precision(CT_PRECISION_AUTO);
-      else if (!strcmp(v, "f32")) ct_set_precision(CT_PRECISION_F32);
-      else if (!strcmp(v, "bf16")) ct_set_precision(CT_PRECISION_BF16);
-      else {
-        cli_error("--precision is auto, f32 or bf16, not '%s'", v);
-        return 2;
-      }
     } else if (!strcmp(a, "--debug-dir") && has_next) {
       debug_dir = argv[++i];
-    } else if (!strcmp(a, "--tiles")) {
-      tiles = 1;
-    } else if (!strcmp(a, "--mask")) {
-      mask = 1;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
       quiet = 1;
     } else if ((taken = remove_args_parse(argc, argv, &i, &margs)) != 0) {
@@ -92,17 +57,11 @@ int cmd_remove(int argc, char **argv) {
     return 2;
   }
   if (cli_check_output(out) != 0) return 1;
-  if (remove_args_check(&margs, mask, out) != 0) return 2;
+  if (remove_args_check(&margs, out) != 0) return 2;
   if (debug_dir && cli_make_dir(debug_dir) != 0) return 1;
-  if (!model_path) {
-    if (cli_default_model(model_buf, sizeof model_buf) != 0) {
-      cli_error("no model found at %s: run scripts/fetch-models.sh or pass --model PATH",
-                model_buf);
-      return 1;
-    }
-    model_path = model_buf;
-  }
-  ct_set_threads(threads);
+  if (remove_args_model(&margs, model_buf, sizeof model_buf, &model_path) != 0) return 1;
+  int mask = margs.mask, tiles = margs.tiles;
+  ct_set_threads(margs.threads);
   ct_error err = {0};
   double t0 = cli_now();
   ct_image *photo = NULL, *result = NULL, *global = NULL, *tiled = NULL, *bg = NULL;
@@ -113,9 +72,6 @@ int cmd_remove(int argc, char **argv) {
   if (ct_image_load(in, &photo, &err) || remove_args_apply(&margs, &opts, &bg, &err) ||
       ct_model_load(model_path, &model, &err))
     goto done;
-  opts.mask_only = mask;
-  opts.tile_size = tile;
-  opts.tile_overlap = overlap;
   opts.debug_dir = debug_dir;
   if (!tiles) {
     if (ct_remove(model, photo, &opts, &result, &err)) goto done;

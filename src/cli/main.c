@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/remove_opts.h"
 
 static void usage(FILE *f) {
   fprintf(f,
@@ -11,6 +12,8 @@ static void usage(FILE *f) {
           "usage:\n"
           "  cutout remove IN [-o OUT] [options]   cut out the subject of photo IN\n"
           "  cutout i IN OUT [options]             the same (rembg-style short form)\n"
+          "  cutout batch IN_DIR -o OUT_DIR ...    cut out a folder of photos (cutout batch --help)\n"
+          "  cutout p IN_DIR OUT_DIR [options]     the same (rembg-style short form)\n"
           "  cutout synth ... -n N -o OUT          synthesise a set (cutout synth --help)\n"
           "  cutout eval ...                       score mattes or the pipeline (cutout eval --help)\n"
           "  cutout serve [--port P] ...           HTTP API and web page (cutout serve --help)\n"
@@ -19,21 +22,11 @@ static void usage(FILE *f) {
           "\n"
           "remove options:\n"
           "  -o, --output OUT   output file (.png, .webp, .tif; default IN's name + .cutout.png)\n"
-          "  -m, --model PATH   ONNX model (default models/isnet-fp16.onnx, or $CUTOUT_MODEL)\n"
-          "      --mask         write the alpha mask alone (greyscale)\n"
-          "      --tiles        refine edges at the photo's own resolution: the network also\n"
-          "                     runs on tiles where the global mask is uncertain\n"
-          "      --tile N       tile side in photo pixels (default: the network's input, 1024;\n"
-          "                     implies --tiles)\n"
-          "      --overlap N    pixels shared by neighbouring tiles (default: a quarter tile;\n"
-          "                     implies --tiles)\n"
+          "%s"
           "      --debug-dir D  write the intermediate masks into folder D (global.png,\n"
           "                     tiles.png, tiles-chosen.png, fused.png)\n"
-          "      --precision P  auto (default: bfloat16 convolutions where the CPU has AMX,\n"
-          "                     float32 elsewhere), f32 or bf16\n"
-          "  -t, --threads N    worker threads (default: all cores)\n"
           "  -q, --quiet        print nothing but errors\n",
-          ct_version());
+          ct_version(), remove_args_help);
 }
 
 int main(int argc, char **argv) {
@@ -47,6 +40,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "synth")) return cmd_synth(argc - 1, argv + 1);
   if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
   if (!strcmp(cmd, "serve") || !strcmp(cmd, "s")) return cmd_serve(argc - 1, argv + 1);
+  if (!strcmp(cmd, "batch") || !strcmp(cmd, "p")) return cmd_batch(argc - 1, argv + 1);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("cutout %s\n", ct_version());
     return 0;

@@ -26,19 +26,69 @@ static int parse_colour(const char *s, uint8_t c[4]) {
   }
 }
 
+const char remove_args_help[] =
+    "  -m, --model PATH   ONNX model (default models/isnet-fp16.onnx, or $CUTOUT_MODEL)\n"
+    "      --mask         write the alpha mask alone (greyscale)\n"
+    "      --tiles        refine edges at the photo's own resolution: the network also\n"
+    "                     runs on tiles where the global mask is uncertain\n"
+    "      --tile N       tile side in photo pixels (default: the network's input, 1024;\n"
+    "                     implies --tiles)\n"
+    "      --overlap N    pixels shared by neighbouring tiles (default: a quarter tile;\n"
+    "                     implies --tiles)\n"
+    "      --no-fg        keep the photo's own colours in soft edges (default: the\n"
+    "                     estimated foreground colour, with no trace of the background)\n"
+    "      --bg-color C   put the cutout over colour C: R,G,B (opaque) or R,G,B,A\n"
+    "      --bg-image F   put the cutout over image F, scaled to cover the photo\n"
+    "      --precision P  auto (default: bfloat16 convolutions where the CPU has AMX,\n"
+    "                     float32 elsewhere), f32 or bf16\n"
+    "  -t, --threads N    worker threads (default: all cores)\n";
+
+/* A positive number of pixels or threads for option name; -1 after saying why not. */
+static int positive(const char *name, const char *what, const char *v) {
+  int n = cli_parse_int(v);
+  if (n <= 0) cli_error("%s needs a positive number%s, not '%s'", name, what, v);
+  return n;
+}
+
 int remove_args_parse(int argc, char **argv, int *i, remove_args *r) {
   const char *a = argv[*i];
   int has_next = *i + 1 < argc;
-  if (!strcmp(a, "--no-fg")) {
+  if (!strcmp(a, "--mask")) {
+    r->mask = 1;
+  } else if (!strcmp(a, "--tiles")) {
+    r->tiles = 1;
+  } else if (!strcmp(a, "--no-fg")) {
     r->no_fg = 1;
-  } else if (!strcmp(a, "--bg-color") && has_next) {
+  } else if (!has_next) {
+    return 0; /* the options below take a value */
+  } else if (!strcmp(a, "-m") || !strcmp(a, "--model")) {
+    r->model = argv[++*i];
+  } else if (!strcmp(a, "-t") || !strcmp(a, "--threads")) {
+    if ((r->threads = positive("--threads", "", argv[++*i])) < 0) return -1;
+  } else if (!strcmp(a, "--tile")) {
+    if ((r->tile = positive("--tile", " of pixels", argv[++*i])) < 0) return -1;
+    r->tiles = 1;
+  } else if (!strcmp(a, "--overlap")) {
+    if ((r->overlap = positive("--overlap", " of pixels", argv[++*i])) < 0) return -1;
+    r->tiles = 1;
+  } else if (!strcmp(a, "--precision")) {
+    const char *v = argv[++*i];
+    if (!strcmp(v, "auto")) r->precision = CT_PRECISION_AUTO;
+    else if (!strcmp(v, "f32")) r->precision = CT_PRECISION_F32;
+    else if (!strcmp(v, "bf16")) r->precision = CT_PRECISION_BF16;
+    else {
+      cli_error("--precision is auto, f32 or bf16, not '%s'", v);
+      return -1;
+    }
+    r->precision_set = 1;
+  } else if (!strcmp(a, "--bg-color")) {
     const char *v = argv[++*i];
     if (parse_colour(v, r->bg_color)) {
       cli_error("--bg-color is R,G,B or R,G,B,A with numbers 0-255, not '%s'", v);
       return -1;
     }
     r->bg_color_set = 1;
-  } else if (!strcmp(a, "--bg-image") && has_next) {
+  } else if (!strcmp(a, "--bg-image")) {
     r->bg_image = argv[++*i];
   } else {
     return 0;
@@ -51,7 +101,8 @@ static int is_jpeg(const char *path) {
   return dot && (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg"));
 }
 
-int remove_args_check(const remove_args *r, int mask_only, const char *out) {
+int remove_args_check(const remove_args *r, const char *out) {
+  int mask_only = r->mask;
   if (r->bg_color_set && r->bg_image) {
     cli_error("--bg-color and --bg-image: choose one");
     return -1;
@@ -70,9 +121,27 @@ int remove_args_check(const remove_args *r, int mask_only, const char *out) {
   return 0;
 }
 
+int remove_args_model(const remove_args *r, char *buf, size_t len, const char **path) {
+  if (r->model) {
+    *path = r->model;
+    return 0;
+  }
+  if (cli_default_model(buf, len) != 0) {
+    cli_error("no model found at %s: run scripts/fetch-models.sh or pass --model PATH", buf);
+    return -1;
+  }
+  *path = buf;
+  return 0;
+}
+
 int remove_args_apply(const remove_args *r, ct_remove_options *opts, ct_image **bg,
                       ct_error *err) {
   *bg = NULL;
+  if (r->precision_set) ct_set_precision(r->precision);
+  opts->mask_only = r->mask;
+  opts->tiles = r->tiles;
+  opts->tile_size = r->tile;
+  opts->tile_overlap = r->overlap;
   opts->foreground = !r->no_fg;
   if (r->bg_color_set) memcpy(opts->bg_color, r->bg_color, 4);
   if (r->bg_image) {

@@ -1,17 +1,30 @@
-/* The options of `cutout remove` that shape the matte and the output: matting, trimap,
- * foreground colours, background. */
+/* The options shared by the commands that cut photos out (`cutout remove`, `cutout batch`):
+ * the model, threads, and everything that shapes the matte and the output (ct_remove_options).
+ * A new remove option is added here once: a field, its parsing, its check, its application
+ * and its help line. */
 #ifndef CUTOUT_CLI_REMOVE_OPTS_H
 #define CUTOUT_CLI_REMOVE_OPTS_H
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cutout.h"
 
 typedef struct remove_args {
+  const char *model;    /* -m/--model PATH (NULL: the default model) */
+  int threads;          /* -t/--threads N (0: all cores) */
+  int mask;             /* --mask */
+  int tiles;            /* --tiles (also set by --tile and --overlap) */
+  int tile, overlap;    /* --tile N, --overlap N (0: the defaults) */
+  int precision_set;    /* --precision given */
+  ct_precision precision;
   int no_fg;            /* --no-fg */
   int bg_color_set;     /* --bg-color given */
   uint8_t bg_color[4];
   const char *bg_image; /* --bg-image FILE */
 } remove_args;
+
+/* The help lines of these options, one per line, indented as in `cutout help`. */
+extern const char remove_args_help[];
 
 void remove_args_init(remove_args *r);
 
@@ -20,12 +33,17 @@ void remove_args_init(remove_args *r);
  * argument. */
 int remove_args_parse(int argc, char **argv, int *i, remove_args *r);
 
-/* Checks, before any work, that the options go together (mask_only: --mask given) and with
- * the output file; prints the reason and returns -1 when not. */
-int remove_args_check(const remove_args *r, int mask_only, const char *out);
+/* Checks, before any work, that the options go together and with an output file named
+ * like out (its extension is what matters); prints the reason and returns -1 when not. */
+int remove_args_check(const remove_args *r, const char *out);
 
-/* Sets the fields of opts; loads the background image (when given) into *bg. Returns 0, or
- * -1 with the reason in err. */
+/* The model's path: --model, or the default one. Prints the reason and returns -1 when no
+ * model is found. buf holds the default's path. */
+int remove_args_model(const remove_args *r, char *buf, size_t len, const char **path);
+
+/* Sets the fields of opts (and the process's precision when --precision was given); loads
+ * the background image (when given) into *bg, which opts->bg_image then points to. Returns
+ * 0, or -1 with the reason in err. */
 int remove_args_apply(const remove_args *r, ct_remove_options *opts, ct_image **bg,
                       ct_error *err);
 
