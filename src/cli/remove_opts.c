@@ -35,6 +35,8 @@ const char remove_args_help[] =
     "                     implies --tiles)\n"
     "      --overlap N    pixels shared by neighbouring tiles (default: a quarter tile;\n"
     "                     implies --tiles)\n"
+    "      --channels     also run the network on each colour channel alone and let a\n"
+    "                     channel that separates the subject better decide its edges\n"
     "      --no-fg        keep the photo's own colours in soft edges (default: the\n"
     "                     estimated foreground colour, with no trace of the background)\n"
     "      --bg-color C   put the cutout over colour C: R,G,B (opaque) or R,G,B,A\n"
@@ -57,6 +59,8 @@ int remove_args_parse(int argc, char **argv, int *i, remove_args *r) {
     r->mask = 1;
   } else if (!strcmp(a, "--tiles")) {
     r->tiles = 1;
+  } else if (!strcmp(a, "--channels")) {
+    r->channels = 1;
   } else if (!strcmp(a, "--no-fg")) {
     r->no_fg = 1;
   } else if (!has_next) {
@@ -142,6 +146,7 @@ int remove_args_apply(const remove_args *r, ct_remove_options *opts, ct_image **
   opts->tiles = r->tiles;
   opts->tile_size = r->tile;
   opts->tile_overlap = r->overlap;
+  opts->channels = r->channels;
   opts->foreground = !r->no_fg;
   if (r->bg_color_set) memcpy(opts->bg_color, r->bg_color, 4);
   if (r->bg_image) {

@@ -62,16 +62,35 @@ void ct_model_input_size(const ct_model *m, int *width, int *height) {
   if (height) *height = m ? m->height : 0;
 }
 
+ct_status ct_model_input(const ct_model *m, const ct_image *photo, float **input,
+                         ct_error *err) {
+  *input = malloc((size_t)3 * m->width * m->height * sizeof(float));
+  if (!*input) return ct_fail(err, CT_ERR_MEMORY, "out of memory");
+  if (img_resize_to_planar(photo, m->width, m->height, *input, m->mean, m->scale)) {
+    free(*input);
+    *input = NULL;
+    return ct_fail(err, CT_ERR_IMAGE, "cannot resize the photo to %dx%d", m->width, m->height);
+  }
+  return CT_OK;
+}
+
 ct_status ct_model_infer(ct_model *m, const ct_image *photo, float **mask, ct_error *err) {
+  *mask = NULL;
+  float *input;
+  ct_status st = ct_model_input(m, photo, &input, err);
+  if (st) return st;
+  st = ct_model_run(m, input, mask, err);
+  free(input);
+  return st;
+}
+
+ct_status ct_model_run(ct_model *m, const float *input, float **mask, ct_error *err) {
   *mask = NULL;
   int64_t dims[4] = {1, 3, m->height, m->width};
   nn_err e = {0};
   nn_tensor *x = nn_tensor_new(NN_F32, 4, dims, &e);
   if (!x) return ct_from_nn(err, &e);
-  if (img_resize_to_planar(photo, m->width, m->height, x->data, m->mean, m->scale)) {
-    nn_tensor_free(x);
-    return ct_fail(err, CT_ERR_IMAGE, "cannot resize the photo to %dx%d", m->width, m->height);
-  }
+  memcpy(x->data, input, (size_t)3 * m->width * m->height * sizeof(float));
   nn_tensor **outs = calloc((size_t)m->graph->n_outputs, sizeof *outs);
   if (!outs) {
     nn_tensor_free(x);

@@ -17,4 +17,11 @@ struct ct_model {
  * [0,1], malloc'd) is the first output. */
 ct_status ct_model_infer(ct_model *m, const ct_image *photo, float **mask, ct_error *err);
 
+/* The two halves of ct_model_infer: *input (3 planes of width*height floats, malloc'd) is the
+ * photo resized and normalised as the network wants it; ct_model_run runs the network on such
+ * an input. */
+ct_status ct_model_input(const ct_model *m, const ct_image *photo, float **input,
+                         ct_error *err);
+ct_status ct_model_run(ct_model *m, const float *input, float **mask, ct_error *err);
+
 #endif

@@ -1,4 +1,4 @@
-/* remove(): the global pass, the tile pass when asked, then the alpha joined to the photo
+/* remove(): the global pass (with the per-channel pass when asked), the tile pass when asked, then the alpha joined to the photo
  * (ct_composite). */
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +72,8 @@ ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_opti
   if (!out) return ct_fail(err, CT_ERR_ARGUMENT, "no result given");
   *out = NULL;
   ct_img *mask;
-  ct_status st = ct_predict_mask(model, photo, &mask, err);
+  ct_status st = opts->channels ? ct_channel_mask(model, photo, &mask, err)
+                                : ct_predict_mask(model, photo, &mask, err);
   if (st) return st;
   if (opts->debug_dir && !opts->tiles)
     st = tile_debug_write(opts->debug_dir, "global.png", mask->data, mask->width, mask->height,

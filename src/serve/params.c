@@ -178,6 +178,11 @@ static int set_tiles(sv_params *p, const char *name, const char *v, char *err, s
   return set_bool(&p->opts.tiles, name, v, err, errlen);
 }
 
+static int set_per_channel(sv_params *p, const char *name, const char *v, char *err,
+                           size_t errlen) {
+  return set_bool(&p->opts.channels, name, v, err, errlen);
+}
+
 static int set_tile_size(sv_params *p, const char *name, const char *v, char *err,
                          size_t errlen) {
   if (parse_pixels(v, &p->opts.tile_size))
@@ -211,6 +216,7 @@ static const struct {
     {"foreground", set_foreground},
     {"tiles", set_tiles},
     {"tile_size", set_tile_size},
+    {"per_channel", set_per_channel},
     {"tile_overlap", set_tile_overlap},
     {"image_url", refuse_url},
     {"url", refuse_url},
