@@ -19,6 +19,8 @@ EXTRA=()
 # options (tiles, matting, ...) add their lines here.
 CONFIGS=(
   "global pass|"
+  "global + per-channel pass|--channels"
+  "global + tiles|--tiles"
 )
 
 die() { printf 'score-benchmark: error: %s\n' "$*" >&2; exit 1; }

@@ -7,13 +7,14 @@
 
 #include "cli/cli.h"
 #include "cli/eval_report.h"
+#include "cli/remove_opts.h"
 #include "data/synth.h"
 #include "image/image.h"
 
 static const char eval_usage[] =
     "usage: cutout eval --pred DIR --gt DIR [--trimap DIR] [--json | --csv]\n"
-    "       cutout eval --pipeline --set DIR [--model PATH] [--save-pred DIR] [--limit N]\n"
-    "                   [--no-trimap] [-t N] [-q] [--json | --csv]";
+    "       cutout eval --pipeline --set DIR [REMOVE OPTIONS] [--save-pred DIR] [--limit N]\n"
+    "                   [--no-trimap] [-q] [--json | --csv]";
 
 static const char eval_help[] =
     "\n"
@@ -27,9 +28,11 @@ static const char eval_help[] =
     "                               the image's alpha channel, or its grey level without one\n"
     "  --pipeline --set DIR         runs remove on DIR/image/* (a cutout synth set) and scores\n"
     "                               against DIR/alpha/* over DIR/trimap/* (unless --no-trimap)\n"
-    "  --model PATH                 ONNX model (default models/isnet-fp16.onnx)\n"
     "  --save-pred DIR              also write the predicted mattes\n"
-    "  --limit N                    the first N images only";
+    "  --limit N                    the first N images only\n"
+    "\n"
+    "With --pipeline, the options of `cutout remove` that shape the matte (the matte alone\n"
+    "is scored; background options do not apply):\n";
 
 /* How the pipeline is run for an evaluation. The options of remove() live here, so every
  * stage that gains options (tiles, matting, ...) is evaluated through the same call. */
@@ -243,17 +246,20 @@ int cmd_eval(int argc, char **argv) {
   pipeline_args pa = {0};
   pa.use_trimap = 1;
   ct_remove_options_init(&pa.cfg.remove);
-  int pipeline = 0, threads = 0;
+  int pipeline = 0;
+  remove_args ra;
+  remove_args_init(&ra);
   report_format fmt = REPORT_TABLE;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    int has_next = i + 1 < argc;
+    int has_next = i + 1 < argc, taken = remove_args_parse(argc, argv, &i, &ra);
+    if (taken < 0) return 2;
+    if (taken) continue;
     if (!strcmp(a, "--pred") && has_next) pred = argv[++i];
     else if (!strcmp(a, "--gt") && has_next) gt = argv[++i];
     else if (!strcmp(a, "--trimap") && has_next) trimap = argv[++i];
     else if (!strcmp(a, "--pipeline")) pipeline = 1;
     else if (!strcmp(a, "--set") && has_next) pa.set = argv[++i];
-    else if ((!strcmp(a, "-m") || !strcmp(a, "--model")) && has_next) pa.model = argv[++i];
     else if (!strcmp(a, "--save-pred") && has_next) pa.save_pred = argv[++i];
     else if (!strcmp(a, "--no-trimap")) pa.use_trimap = 0;
     else if (!strcmp(a, "--limit") && has_next) {
@@ -264,16 +270,11 @@ int cmd_eval(int argc, char **argv) {
         return 2;
       }
       pa.limit = (int)v;
-    } else if ((!strcmp(a, "-t") || !strcmp(a, "--threads")) && has_next) {
-      if ((threads = cli_parse_int(argv[++i])) < 0) {
-        cli_error("--threads needs a positive number, not '%s'", argv[i]);
-        return 2;
-      }
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) pa.quiet = 1;
     else if (!strcmp(a, "--json")) fmt = REPORT_JSON;
     else if (!strcmp(a, "--csv")) fmt = REPORT_CSV;
     else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-      printf("%s\n%s\n", eval_usage, eval_help);
+      printf("%s\n%s%s", eval_usage, eval_help, remove_args_help);
       return 0;
     } else {
       cli_error("unknown or incomplete option '%s'\n%s", a, eval_usage);
@@ -287,7 +288,18 @@ int cmd_eval(int argc, char **argv) {
               eval_usage);
     return 2;
   }
-  ct_set_threads(threads);
+  if (ra.bg_color_set || ra.bg_image) {
+    cli_error("eval scores the matte alone: it takes no --bg-color or --bg-image");
+    return 2;
+  }
+  ct_error err;
+  ct_image *no_bg = NULL;
+  if (remove_args_apply(&ra, &pa.cfg.remove, &no_bg, &err)) {
+    cli_error("%s", err.message);
+    return 2;
+  }
+  pa.model = ra.model;
+  ct_set_threads(ra.threads);
   report rep = {0};
   rep.trimap = trimap != NULL;
   int rc = pipeline ? eval_pipeline(&pa, &rep) : eval_dirs(pred, gt, trimap, &rep);
