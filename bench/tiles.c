@@ -3,8 +3,9 @@
  *      strands 1-3 px wide on patterned backgrounds, known alpha); per image and mean SAD and
  *      MSE of the global mask and of the tiled mask against the true alpha, over the whole
  *      image and over the trimap's unknown band;
- *   2. cost: one photo of --big size (a synthesised one) through ct_remove without and with
- *      tiles, each in a child process: wall time and the child's peak RSS.
+ *   2. cost: one photo of --big size (a synthesised one) through ct_remove: the global pass
+ *      alone, with tiles, with tiles and fast matting, with tiles and full matting, each in
+ *      a child process: wall time, each stage's time and the child's peak RSS.
  *
  *   build/bench/bench_tiles [--count N] [--size WxH] [--seed S] [--tile T] [--overlap O]
  *                           [--big WxH] [--model PATH] [--threads N] [--no-quality]
@@ -179,47 +180,68 @@ static int quality(const bench_opts *o) {
   return 0;
 }
 
+/* The configurations the cost part compares: ct_remove as `cutout remove` runs it (with the
+ * foreground colours and the RGBA result), adding one stage at a time. */
+static const struct {
+  const char *name;
+  int tiles;
+  ct_matting matting;
+} configs[] = {
+    {"global pass", 0, CT_MATTING_OFF},
+    {"+ tiles", 1, CT_MATTING_OFF},
+    {"+ tiles + fast matting", 1, CT_MATTING_FAST},
+    {"+ tiles + full matting", 1, CT_MATTING_FULL},
+};
+#define CONFIGS ((int)(sizeof configs / sizeof *configs))
+
 /* The child's job (this program run again with --child, so that it starts with fresh
- * threads): the photo through the global pass and, with tiles, the tile pass; prints the
- * seconds taken and the tiles run. */
-static int child(const bench_opts *o, const char *photo_path, int tiles) {
+ * threads): the photo through ct_remove in configuration c; prints the seconds taken, the
+ * tiles run and the seconds of each stage. */
+static int child(const bench_opts *o, const char *photo_path, int c) {
   ct_model *model = NULL;
-  ct_image *photo = NULL, *global = NULL, *tiled = NULL, *cut = NULL;
+  ct_image *photo = NULL, *cut = NULL;
   ct_error err;
   ct_remove_options opts;
   ct_remove_options_init(&opts);
+  ct_remove_stats st = {0};
   opts.tile_size = o->tile;
   opts.tile_overlap = o->overlap;
-  int n = 0, rc = 1;
+  opts.tiles = configs[c].tiles;
+  opts.matting = configs[c].matting;
+  opts.stats = &st;
+  int rc = 1;
   if (!ct_model_load(o->model, &model, &err) && !ct_image_load(photo_path, &photo, &err)) {
     double t0 = now();
-    if (!ct_predict_mask(model, photo, &global, &err) &&
-        (!tiles || !ct_tiled_mask(model, photo, global, &opts, &tiled, &n, &err)) &&
-        !ct_apply_mask(photo, tiled ? tiled : global, &cut, &err)) {
-      printf("%f %d\n", now() - t0, n);
+    if (!ct_remove(model, photo, &opts, &cut, &err)) {
+      printf("%f %d %f %f %f %f\n", now() - t0, st.tiles_run, st.global_s, st.tiles_s,
+             st.matting_s, st.composite_s);
       rc = 0;
     }
   }
   if (rc) fprintf(stderr, "bench_tiles: %s\n", err.message);
   ct_image_free(cut);
-  ct_image_free(tiled);
-  ct_image_free(global);
   ct_image_free(photo);
   ct_model_free(model);
   return rc;
 }
 
-/* Runs the child job; its wall time and tiles come back through a pipe, its peak RSS
- * through wait4. */
-static int cost_run(const bench_opts *o, char **argv, const char *photo_path, int tiles,
-                    double *sec, long *rss_kb, int *run) {
+typedef struct cost_result {
+  double sec, stage[4]; /* total; global, tiles, matting, composite */
+  long rss_kb;
+  int run;
+} cost_result;
+
+/* Runs the child job; its figures come back through a pipe, its peak RSS through wait4. */
+static int cost_run(const bench_opts *o, char **argv, const char *photo_path, int c,
+                    cost_result *r) {
   int fd[2];
   if (pipe(fd)) return -1;
-  char tile[16], overlap[16], threads[16];
+  char conf[16], tile[16], overlap[16], threads[16];
+  snprintf(conf, sizeof conf, "%d", c);
   snprintf(tile, sizeof tile, "%d", o->tile);
   snprintf(overlap, sizeof overlap, "%d", o->overlap);
   snprintf(threads, sizeof threads, "%d", o->threads);
-  char *args[] = {argv[0], "--child", (char *)photo_path, tiles ? "1" : "0", "--tile", tile,
+  char *args[] = {argv[0], "--child", (char *)photo_path, conf, "--tile", tile,
                   "--overlap", overlap, "--threads", threads, "--model", (char *)o->model,
                   NULL};
   fflush(stdout);
@@ -233,15 +255,17 @@ static int cost_run(const bench_opts *o, char **argv, const char *photo_path, in
     _exit(127);
   }
   close(fd[1]);
-  char buf[128] = {0};
+  char buf[256] = {0};
   ssize_t got = read(fd[0], buf, sizeof buf - 1);
   close(fd[0]);
   int status;
   struct rusage ru;
   if (wait4(pid, &status, 0, &ru) < 0 || got <= 0 || !WIFEXITED(status) ||
-      WEXITSTATUS(status) || sscanf(buf, "%lf %d", sec, run) != 2)
+      WEXITSTATUS(status) ||
+      sscanf(buf, "%lf %d %lf %lf %lf %lf", &r->sec, &r->run, &r->stage[0], &r->stage[1],
+             &r->stage[2], &r->stage[3]) != 6)
     return -1;
-  *rss_kb = ru.ru_maxrss;
+  r->rss_kb = ru.ru_maxrss;
   return 0;
 }
 
@@ -260,18 +284,29 @@ static int cost(const bench_opts *o, char **argv) {
     unlink(path);
     return -1;
   }
-  double sec[2];
-  long rss[2];
-  int run[2];
-  int rc = cost_run(o, argv, path, 0, &sec[0], &rss[0], &run[0]) ||
-           cost_run(o, argv, path, 1, &sec[1], &rss[1], &run[1]);
+  printf("cost: one %dx%d photo through ct_remove, RGBA with foreground colours (decode and "
+         "model load excluded)\n", o->big_w, o->big_h);
+  printf("  %-24s %7s %9s   %7s %7s %7s %7s\n", "", "total s", "peak RSS", "global", "tiles",
+         "matting", "colours");
+  cost_result r[CONFIGS];
+  int rc = 0;
+  for (int c = 0; c < CONFIGS && !rc; c++) {
+    if (cost_run(o, argv, path, c, &r[c])) {
+      fprintf(stderr, "bench_tiles: configuration '%s' failed\n", configs[c].name);
+      rc = -1;
+      break;
+    }
+    printf("  %-24s %7.2f %6.0f MB   %7.2f %7.2f %7.2f %7.2f", configs[c].name, r[c].sec,
+           r[c].rss_kb / 1024.0, r[c].stage[0], r[c].stage[1], r[c].stage[2], r[c].stage[3]);
+    if (configs[c].tiles) printf("   (%d tiles)", r[c].run);
+    printf("\n");
+    fflush(stdout);
+  }
   unlink(path);
   if (rc) return -1;
-  printf("cost: one %dx%d photo (decode excluded; model load excluded)\n", o->big_w, o->big_h);
-  printf("  global pass only     %6.2f s  peak RSS %6.0f MB\n", sec[0], rss[0] / 1024.0);
-  printf("  global + %2d tiles    %6.2f s  peak RSS %6.0f MB\n", run[1], sec[1], rss[1] / 1024.0);
   printf("  tiles / global: time %.2f, peak RSS %.2f; the tile pass alone %.2f s, %+.0f MB\n",
-         sec[1] / sec[0], (double)rss[1] / rss[0], sec[1] - sec[0], (rss[1] - rss[0]) / 1024.0);
+         r[1].sec / r[0].sec, (double)r[1].rss_kb / r[0].rss_kb, r[1].stage[1],
+         (r[1].rss_kb - r[0].rss_kb) / 1024.0);
   return 0;
 }
 
@@ -280,7 +315,8 @@ int main(int argc, char **argv) {
   if (argc >= 4 && !strcmp(argv[1], "--child")) {
     if (parse(argc - 3, argv + 3, &o)) return 2;
     ct_set_threads(o.threads);
-    return child(&o, argv[2], atoi(argv[3]));
+    int c = atoi(argv[3]);
+    return c >= 0 && c < CONFIGS ? child(&o, argv[2], c) : 2;
   }
   if (parse(argc, argv, &o)) return 2;
   if (o.save) mkdir(o.save, 0777);

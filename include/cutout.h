@@ -66,6 +66,8 @@ typedef struct ct_img ct_image;
 /* Decodes any format libvips reads into sRGB RGB, with EXIF orientation applied. */
 ct_status ct_image_load(const char *path, ct_image **out, ct_error *err);
 ct_status ct_image_load_memory(const void *data, size_t size, ct_image **out, ct_error *err);
+/* Decodes into one grey channel (luma), as masks and trimaps are read. */
+ct_status ct_image_load_grey(const char *path, ct_image **out, ct_error *err);
 /* Copies pixels (rows stride bytes apart) into a new image. */
 ct_status ct_image_from_pixels(const uint8_t *pixels, int width, int height, int channels,
                                size_t stride, ct_image **out, ct_error *err);
@@ -90,12 +92,38 @@ void ct_model_free(ct_model *model);
 void ct_model_input_size(const ct_model *model, int *width, int *height);
 
 /* ---- Removing the background. ---- */
+/* Alpha matting over the trimap's unknown band (ct_matte). */
+typedef enum ct_matting {
+  CT_MATTING_OFF = 0,  /* the mask as the network (and the tiles) gave it */
+  CT_MATTING_FAST = 1, /* a colour guided filter of the mask: a preview */
+  CT_MATTING_FULL = 2  /* closed-form matting (Levin et al.) solved by conjugate gradient */
+} ct_matting;
+
+/* What each stage of ct_remove did and how long it took (seconds of wall time). */
+typedef struct ct_remove_stats {
+  double global_s;                 /* the global pass (and the per-channel pass) */
+  double tiles_s;                  /* the tile pass */
+  int tiles_run, tiles_total;      /* tiles inferred, tiles laid out */
+  double matting_s;                /* trimap and matting */
+  long unknown;                    /* pixels the matting solved */
+  int iterations;                  /* the most solver iterations any tile of them needed */
+  double residual;                 /* the largest final relative residual */
+  double composite_s;              /* foreground colours and compositing */
+} ct_remove_stats;
+
 typedef struct ct_remove_options {
   int mask_only;    /* 1: the result is the alpha mask alone (1 channel) */
   int tiles;        /* 1: refine the global mask with the tile pass (ct_tiled_mask) */
   int tile_size;    /* tile side in photo pixels; 0: the network's input width */
   int tile_overlap; /* pixels shared by neighbouring tiles; 0: a quarter of the tile size */
   int channels;     /* 1: the per-channel pass refines the global mask (ct_channel_mask) */
+  ct_matting matting; /* alpha matting at the photo's resolution (default off) */
+  int trimap_fg;    /* mask >= this is sure foreground before erosion; 0: 240 */
+  int trimap_bg;    /* mask <= this is sure background before erosion; 0: 10 */
+  int trimap_erode; /* pixels the sure regions shrink by; 0: chosen from the mask and size */
+  int trimap_slic;  /* 1: the unknown band snaps to SLIC superpixels of the photo */
+  const ct_image *trimap; /* when set: this trimap (1 channel, the photo's size: 0 background,
+                         255 foreground, anything else unknown) instead of one made */
   const char *debug_dir; /* when set: the intermediate masks are written there as PNG */
   int foreground;     /* 1 (default): soft pixels take the estimated foreground colour (no
                          trace of the old background); 0: the photo's own colours */
@@ -103,6 +131,7 @@ typedef struct ct_remove_options {
                          result, 0 < a < 255 a translucent RGBA one, a = 0 (default) none */
   const ct_image *bg_image; /* when set: composited under the cutout instead, scaled to cover
                          the photo and centred; RGB result (RGBA when it has 4 channels) */
+  ct_remove_stats *stats; /* when set: ct_remove (and ct_matte) fill it in */
 } ct_remove_options;
 
 void ct_remove_options_init(ct_remove_options *opts);
@@ -147,6 +176,19 @@ ct_status ct_tile_count(const ct_model *model, int width, int height,
 ct_status ct_apply_mask(const ct_image *photo, const ct_image *mask, ct_image **rgba,
                         ct_error *err);
 
+/* The trimap of a mask (1 channel, the photo's size): 0 sure background, 255 sure
+ * foreground, 128 unknown, by opts' trimap_* fields (opts may be NULL for the defaults).
+ * The photo is needed only with trimap_slic (may be NULL otherwise). */
+ct_status ct_trimap(const ct_image *photo, const ct_image *mask, const ct_remove_options *opts,
+                    ct_image **trimap, ct_error *err);
+
+/* Alpha matting by opts->matting (CT_MATTING_OFF gives a copy of the mask): the alpha of
+ * the photo solved over the unknown pixels of trimap (ct_trimap, or NULL to make it from the
+ * mask with opts), starting from the mask. Sure pixels of the trimap come out 0 or 255.
+ * Memory is bounded by tiles of the unknown band, not by the photo's size. */
+ct_status ct_matte(const ct_image *photo, const ct_image *mask, const ct_image *trimap,
+                   const ct_remove_options *opts, ct_image **alpha, ct_error *err);
+
 /* An RGBA image whose alpha is alpha (1 channel, the photo's size) and whose colour is the
  * photo's where alpha is 255 and the estimated foreground colour elsewhere (multi-level
  * foreground estimation, Germer et al. 2020), so that it shows no trace of the photo's
@@ -161,7 +203,7 @@ ct_status ct_composite(const ct_image *photo, const ct_image *alpha,
                        const ct_remove_options *opts, ct_image **out, ct_error *err);
 
 /* The whole job: an RGBA image of the photo's size whose alpha is the mask (global, then
- * tiled with opts->tiles) and whose colours are the estimated foreground (ct_composite), or
+ * tiled with opts->tiles, then matted with opts->matting over opts->trimap or ct_trimap) and whose colours are the estimated foreground (ct_composite), or
  * that over a background, or the mask alone with opts->mask_only. opts may be NULL for the
  * defaults. */
 ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_options *opts,

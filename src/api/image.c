@@ -20,6 +20,26 @@ ct_status ct_image_load_memory(const void *data, size_t size, ct_image **out, ct
   return rc ? ct_from_img(err, rc, msg) : CT_OK;
 }
 
+ct_status ct_image_load_grey(const char *path, ct_image **out, ct_error *err) {
+  ct_img *rgb;
+  ct_status st = ct_image_load(path, &rgb, err);
+  if (st) return st;
+  ct_img *g = img_new(rgb->width, rgb->height, 1);
+  if (!g) {
+    img_free(rgb);
+    return ct_fail(err, CT_ERR_MEMORY, "out of memory for a %dx%d image", rgb->width,
+                   rgb->height);
+  }
+  size_t n = (size_t)rgb->width * rgb->height;
+  for (size_t i = 0; i < n; i++) { /* weights summing to 256: a grey level stays exact */
+    const uint8_t *p = rgb->data + i * 3;
+    g->data[i] = (uint8_t)((77 * p[0] + 150 * p[1] + 29 * p[2]) >> 8);
+  }
+  img_free(rgb);
+  *out = g;
+  return CT_OK;
+}
+
 ct_status ct_image_from_pixels(const uint8_t *pixels, int width, int height, int channels,
                                size_t stride, ct_image **out, ct_error *err) {
   if (!pixels || !out || width <= 0 || height <= 0 ||

@@ -140,9 +140,13 @@ int cmd_batch(int argc, char **argv) {
     cli_error("cannot read the model '%s'", model_path);
     return 1;
   }
-  ct_image *bg = NULL;
+  if (margs.trimap) {
+    cli_error("--trimap belongs to one photo: batch makes a trimap for each");
+    return 2;
+  }
+  remove_inputs inputs;
   ct_error err = {0};
-  if (remove_args_apply(&margs, &cfg.opts, &bg, &err)) {
+  if (remove_args_apply(&margs, &cfg.opts, &inputs, &err)) {
     cli_error("%s", err.message);
     return 1;
   }
@@ -150,12 +154,12 @@ int cmd_batch(int argc, char **argv) {
   bt_net *net = bt_net_new(model_path);
   if (!net) {
     cli_error("cannot start the network's thread");
-    ct_image_free(bg);
+    remove_inputs_free(&inputs);
     return 1;
   }
   cfg.engine = bt_net_engine(net);
   int rc = bt_run(&cfg);
   bt_net_free(net);
-  ct_image_free(bg);
+  remove_inputs_free(&inputs);
   return rc;
 }

@@ -252,9 +252,7 @@ int cmd_eval(int argc, char **argv) {
   report_format fmt = REPORT_TABLE;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    int has_next = i + 1 < argc, taken = remove_args_parse(argc, argv, &i, &ra);
-    if (taken < 0) return 2;
-    if (taken) continue;
+    int has_next = i + 1 < argc, taken;
     if (!strcmp(a, "--pred") && has_next) pred = argv[++i];
     else if (!strcmp(a, "--gt") && has_next) gt = argv[++i];
     else if (!strcmp(a, "--trimap") && has_next) trimap = argv[++i];
@@ -276,6 +274,8 @@ int cmd_eval(int argc, char **argv) {
     else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
       printf("%s\n%s%s", eval_usage, eval_help, remove_args_help);
       return 0;
+    } else if ((taken = remove_args_parse(argc, argv, &i, &ra)) != 0) {
+      if (taken < 0) return 2;
     } else {
       cli_error("unknown or incomplete option '%s'\n%s", a, eval_usage);
       return 2;
@@ -293,8 +293,12 @@ int cmd_eval(int argc, char **argv) {
     return 2;
   }
   ct_error err;
-  ct_image *no_bg = NULL;
-  if (remove_args_apply(&ra, &pa.cfg.remove, &no_bg, &err)) {
+  remove_inputs no_inputs;
+  if (ra.trimap) {
+    cli_error("eval makes a trimap for each photo: it takes no --trimap");
+    return 2;
+  }
+  if (remove_args_apply(&ra, &pa.cfg.remove, &no_inputs, &err)) {
     cli_error("%s", err.message);
     return 2;
   }

@@ -60,52 +60,40 @@ int cmd_remove(int argc, char **argv) {
   if (remove_args_check(&margs, out) != 0) return 2;
   if (debug_dir && cli_make_dir(debug_dir) != 0) return 1;
   if (remove_args_model(&margs, model_buf, sizeof model_buf, &model_path) != 0) return 1;
-  int mask = margs.mask, tiles = margs.tiles;
   ct_set_threads(margs.threads);
   ct_error err = {0};
   double t0 = cli_now();
-  ct_image *photo = NULL, *result = NULL, *global = NULL, *tiled = NULL, *bg = NULL;
+  ct_image *photo = NULL, *result = NULL;
+  remove_inputs inputs = {0};
   ct_model *model = NULL;
   int rc = 1;
   ct_remove_options opts;
   ct_remove_options_init(&opts);
-  if (ct_image_load(in, &photo, &err) || remove_args_apply(&margs, &opts, &bg, &err) ||
+  ct_remove_stats stats;
+  if (ct_image_load(in, &photo, &err) || remove_args_apply(&margs, &opts, &inputs, &err) ||
       ct_model_load(model_path, &model, &err))
     goto done;
   opts.debug_dir = debug_dir;
-  if (!tiles) {
-    if (ct_remove(model, photo, &opts, &result, &err)) goto done;
-  } else {
-    int run = 0, total = 0;
-    if (ct_tile_count(model, ct_image_width(photo), ct_image_height(photo), &opts, &total,
-                      &err))
-      goto done; /* bad tile sizes: said before the global pass */
-    double t1 = cli_now();
-    if (ct_predict_mask(model, photo, &global, &err)) goto done;
-    double t2 = cli_now();
-    if (ct_tiled_mask(model, photo, global, &opts, &tiled, &run, &err)) goto done;
-    if (!quiet)
-      printf("global pass %.2f s; tiles: %d run, %d skipped of %d (%.2f s)\n", t2 - t1, run,
-             total - run, total, cli_now() - t2);
-    if (mask) {
-      result = tiled;
-      tiled = NULL;
-    } else if (ct_composite(photo, tiled, &opts, &result, &err)) {
-      goto done;
-    }
-  }
+  opts.stats = &stats;
+  if (ct_remove(model, photo, &opts, &result, &err)) goto done;
   if (ct_image_save(result, out, &err)) goto done;
   rc = 0;
-  if (!quiet)
-    printf("%s -> %s (%dx%d, %.2f s)\n", in, out, ct_image_width(result),
+  if (!quiet) {
+    printf("global pass %.2f s", stats.global_s);
+    if (opts.tiles)
+      printf("; tiles: %d run, %d skipped of %d (%.2f s)", stats.tiles_run,
+             stats.tiles_total - stats.tiles_run, stats.tiles_total, stats.tiles_s);
+    if (opts.matting)
+      printf("; matting %.2f s (%ld unknown pixels, %d iterations, residual %.1e)",
+             stats.matting_s, stats.unknown, stats.iterations, stats.residual);
+    printf("\n%s -> %s (%dx%d, %.2f s)\n", in, out, ct_image_width(result),
            ct_image_height(result), cli_now() - t0);
+  }
 done:
   if (rc) cli_error("%s", err.message);
-  ct_image_free(global);
-  ct_image_free(tiled);
   ct_image_free(result);
   ct_image_free(photo);
-  ct_image_free(bg);
+  remove_inputs_free(&inputs);
   ct_model_free(model);
   return rc;
 }

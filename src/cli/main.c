@@ -14,6 +14,7 @@ static void usage(FILE *f) {
           "  cutout i IN OUT [options]             the same (rembg-style short form)\n"
           "  cutout batch IN_DIR -o OUT_DIR ...    cut out a folder of photos (cutout batch --help)\n"
           "  cutout p IN_DIR OUT_DIR [options]     the same (rembg-style short form)\n"
+          "  cutout matte IN TRIMAP -o OUT         alpha matting over a trimap (cutout matte --help)\n"
           "  cutout synth ... -n N -o OUT          synthesise a set (cutout synth --help)\n"
           "  cutout eval ...                       score mattes or the pipeline (cutout eval --help)\n"
           "  cutout serve [--port P] ...           HTTP API and web page (cutout serve --help)\n"
@@ -24,7 +25,7 @@ static void usage(FILE *f) {
           "  -o, --output OUT   output file (.png, .webp, .tif; default IN's name + .cutout.png)\n"
           "%s"
           "      --debug-dir D  write the intermediate masks into folder D (global.png,\n"
-          "                     tiles.png, tiles-chosen.png, fused.png)\n"
+          "                     tiles.png, tiles-chosen.png, fused.png, trimap.png, matte.png)\n"
           "  -q, --quiet        print nothing but errors\n",
           ct_version(), remove_args_help);
 }
@@ -41,6 +42,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
   if (!strcmp(cmd, "serve") || !strcmp(cmd, "s")) return cmd_serve(argc - 1, argv + 1);
   if (!strcmp(cmd, "batch") || !strcmp(cmd, "p")) return cmd_batch(argc - 1, argv + 1);
+  if (!strcmp(cmd, "matte")) return cmd_matte(argc - 1, argv + 1);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("cutout %s\n", ct_version());
     return 0;

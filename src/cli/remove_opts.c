@@ -8,7 +8,16 @@
 
 #include "cli/cli.h"
 
-void remove_args_init(remove_args *r) { memset(r, 0, sizeof *r); }
+void remove_args_init(remove_args *r) {
+  memset(r, 0, sizeof *r);
+  r->matting = -1;
+}
+
+void remove_inputs_free(remove_inputs *in) {
+  ct_image_free(in->bg);
+  ct_image_free(in->trimap);
+  in->bg = in->trimap = NULL;
+}
 
 /* "R,G,B" or "R,G,B,A", each 0..255 (A defaults to 255). */
 static int parse_colour(const char *s, uint8_t c[4]) {
@@ -37,6 +46,16 @@ const char remove_args_help[] =
     "                     implies --tiles)\n"
     "      --channels     also run the network on each colour channel alone and let a\n"
     "                     channel that separates the subject better decide its edges\n"
+    "      --matting M    alpha matting at the photo's resolution over an automatic\n"
+    "                     trimap: off (default), fast (guided filter) or full\n"
+    "                     (closed-form matting)\n"
+    "      --trimap-fg N  mask >= N is sure foreground (default 240; rembg's -af)\n"
+    "      --trimap-bg N  mask <= N is sure background (default 10; rembg's -ab)\n"
+    "      --erode N      shrink the sure regions by N pixels (default: from the mask's\n"
+    "                     softness and the photo's size; rembg's -ae)\n"
+    "      --slic         snap the trimap's unknown band to SLIC superpixels\n"
+    "      --trimap FILE  use this trimap (grey: 0 background, 255 foreground, else\n"
+    "                     unknown); the trimap options imply --matting full\n"
     "      --no-fg        keep the photo's own colours in soft edges (default: the\n"
     "                     estimated foreground colour, with no trace of the background)\n"
     "      --bg-color C   put the cutout over colour C: R,G,B (opaque) or R,G,B,A\n"
@@ -59,6 +78,8 @@ int remove_args_parse(int argc, char **argv, int *i, remove_args *r) {
     r->mask = 1;
   } else if (!strcmp(a, "--tiles")) {
     r->tiles = 1;
+  } else if (!strcmp(a, "--slic")) {
+    r->slic = 1;
   } else if (!strcmp(a, "--channels")) {
     r->channels = 1;
   } else if (!strcmp(a, "--no-fg")) {
@@ -94,6 +115,28 @@ int remove_args_parse(int argc, char **argv, int *i, remove_args *r) {
     r->bg_color_set = 1;
   } else if (!strcmp(a, "--bg-image")) {
     r->bg_image = argv[++*i];
+  } else if (!strcmp(a, "--matting")) {
+    const char *v = argv[++*i];
+    if (!strcmp(v, "off")) r->matting = CT_MATTING_OFF;
+    else if (!strcmp(v, "fast")) r->matting = CT_MATTING_FAST;
+    else if (!strcmp(v, "full")) r->matting = CT_MATTING_FULL;
+    else {
+      cli_error("--matting is off, fast or full, not '%s'", v);
+      return -1;
+    }
+  } else if (!strcmp(a, "--trimap-fg") || !strcmp(a, "-af") || !strcmp(a, "--trimap-bg") ||
+             !strcmp(a, "-ab")) {
+    int fg = !strcmp(a, "--trimap-fg") || !strcmp(a, "-af");
+    int v = cli_parse_int(argv[++*i]);
+    if (v < 1 || v > 254) {
+      cli_error("%s needs a level from 1 to 254, not '%s'", a, argv[*i]);
+      return -1;
+    }
+    *(fg ? &r->trimap_fg : &r->trimap_bg) = v;
+  } else if (!strcmp(a, "--erode") || !strcmp(a, "-ae")) {
+    if ((r->erode = positive(a, " of pixels", argv[++*i])) < 0) return -1;
+  } else if (!strcmp(a, "--trimap")) {
+    r->trimap = argv[++*i];
   } else {
     return 0;
   }
@@ -109,6 +152,15 @@ int remove_args_check(const remove_args *r, const char *out) {
   int mask_only = r->mask;
   if (r->bg_color_set && r->bg_image) {
     cli_error("--bg-color and --bg-image: choose one");
+    return -1;
+  }
+  if (r->trimap_fg && r->trimap_bg && r->trimap_bg >= r->trimap_fg) {
+    cli_error("--trimap-bg (%d) must be below --trimap-fg (%d)", r->trimap_bg, r->trimap_fg);
+    return -1;
+  }
+  if (r->matting == CT_MATTING_OFF &&
+      (r->trimap || r->trimap_fg || r->trimap_bg || r->erode || r->slic)) {
+    cli_error("--matting off: the trimap options need matting");
     return -1;
   }
   if (mask_only && (r->bg_color_set || r->bg_image)) {
@@ -138,9 +190,17 @@ int remove_args_model(const remove_args *r, char *buf, size_t len, const char **
   return 0;
 }
 
-int remove_args_apply(const remove_args *r, ct_remove_options *opts, ct_image **bg,
+/* Prefixes err's message with what was being loaded. */
+static void prefix_error(ct_error *err, const char *prefix) {
+  size_t p = strlen(prefix), m = strnlen(err->message, sizeof err->message - 1 - p);
+  memmove(err->message + p, err->message, m);
+  memcpy(err->message, prefix, p);
+  err->message[p + m] = 0;
+}
+
+int remove_args_apply(const remove_args *r, ct_remove_options *opts, remove_inputs *in,
                       ct_error *err) {
-  *bg = NULL;
+  memset(in, 0, sizeof *in);
   if (r->precision_set) ct_set_precision(r->precision);
   opts->mask_only = r->mask;
   opts->tiles = r->tiles;
@@ -148,17 +208,29 @@ int remove_args_apply(const remove_args *r, ct_remove_options *opts, ct_image **
   opts->tile_overlap = r->overlap;
   opts->channels = r->channels;
   opts->foreground = !r->no_fg;
+  int trimap_opts = r->trimap || r->trimap_fg || r->trimap_bg || r->erode || r->slic;
+  opts->matting = r->matting >= 0 ? (ct_matting)r->matting
+                  : trimap_opts   ? CT_MATTING_FULL
+                                  : CT_MATTING_OFF;
+  opts->trimap_fg = r->trimap_fg;
+  opts->trimap_bg = r->trimap_bg;
+  opts->trimap_erode = r->erode;
+  opts->trimap_slic = r->slic;
   if (r->bg_color_set) memcpy(opts->bg_color, r->bg_color, 4);
   if (r->bg_image) {
-    if (ct_image_load(r->bg_image, bg, err)) {
-      const char *prefix = "background image: ";
-      size_t p = strlen(prefix), m = strnlen(err->message, sizeof err->message - 1 - p);
-      memmove(err->message + p, err->message, m);
-      memcpy(err->message, prefix, p);
-      err->message[p + m] = 0;
+    if (ct_image_load(r->bg_image, &in->bg, err)) {
+      prefix_error(err, "background image: ");
       return -1;
     }
-    opts->bg_image = *bg;
+    opts->bg_image = in->bg;
+  }
+  if (r->trimap) {
+    if (ct_image_load_grey(r->trimap, &in->trimap, err)) {
+      prefix_error(err, "trimap: ");
+      remove_inputs_free(in);
+      return -1;
+    }
+    opts->trimap = in->trimap;
   }
   return 0;
 }

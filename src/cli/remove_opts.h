@@ -22,7 +22,19 @@ typedef struct remove_args {
   int bg_color_set;     /* --bg-color given */
   uint8_t bg_color[4];
   const char *bg_image; /* --bg-image FILE */
+  int matting;          /* --matting off|fast|full (-1: not given) */
+  int trimap_fg, trimap_bg, erode; /* --trimap-fg N, --trimap-bg N, --erode N (0: defaults) */
+  int slic;             /* --slic */
+  const char *trimap;   /* --trimap FILE */
 } remove_args;
+
+/* The images the options name, loaded by remove_args_apply. */
+typedef struct remove_inputs {
+  ct_image *bg;     /* --bg-image */
+  ct_image *trimap; /* --trimap */
+} remove_inputs;
+
+void remove_inputs_free(remove_inputs *in);
 
 /* The help lines of these options, one per line, indented as in `cutout help`. */
 extern const char remove_args_help[];
@@ -43,9 +55,9 @@ int remove_args_check(const remove_args *r, const char *out);
 int remove_args_model(const remove_args *r, char *buf, size_t len, const char **path);
 
 /* Sets the fields of opts (and the process's precision when --precision was given); loads
- * the background image (when given) into *bg, which opts->bg_image then points to. Returns
- * 0, or -1 with the reason in err. */
-int remove_args_apply(const remove_args *r, ct_remove_options *opts, ct_image **bg,
+ * the background image and the trimap (when given) into in, which opts then points to.
+ * Returns 0, or -1 with the reason in err (in holds nothing then). */
+int remove_args_apply(const remove_args *r, ct_remove_options *opts, remove_inputs *in,
                       ct_error *err);
 
 #endif

@@ -92,6 +92,22 @@ ct_img *img_new(int w, int h, int channels) {
   return im;
 }
 
+const uint8_t *img_rgb_view(const ct_img *im, uint8_t **copy) {
+  *copy = NULL;
+  if (im->channels == 3) return im->data;
+  size_t n = (size_t)im->width * im->height;
+  uint8_t *c = malloc(n * 3);
+  if (!c) return NULL;
+  for (size_t i = 0; i < n; i++) {
+    const uint8_t *s = im->data + i * im->channels;
+    c[i * 3] = s[0];
+    c[i * 3 + 1] = im->channels >= 3 ? s[1] : s[0];
+    c[i * 3 + 2] = im->channels >= 3 ? s[2] : s[0];
+  }
+  *copy = c;
+  return c;
+}
+
 void img_free(ct_img *im) {
   if (!im) return;
   free(im->data);

@@ -36,6 +36,11 @@ int img_init(const char *argv0, char *err, size_t errlen);
 ct_img *img_new(int w, int h, int channels);
 void img_free(ct_img *im);
 
+/* The image's pixels as interleaved RGB: its own buffer when it has 3 channels, else *copy
+ * (grey replicated, or RGBA without its alpha; the caller frees it). NULL when out of
+ * memory. */
+const uint8_t *img_rgb_view(const ct_img *im, uint8_t **copy);
+
 /* Largest width * height the loaders accept (default IMG_DEFAULT_MAX_PIXELS); 0 means no limit.
  * The check is made from the header, before the pixels are decoded. */
 #define IMG_DEFAULT_MAX_PIXELS ((uint64_t)300 * 1000 * 1000)

@@ -4,7 +4,8 @@
  * Images here are plain interleaved 8-bit buffers: rgb is width*height*3 bytes, masks,
  * trimaps and alphas width*height bytes. Trimaps hold 0 (sure background), 255 (sure
  * foreground) and anything else (unknown; 128 when written by mt_trimap). Every function
- * returns 0, or -1 with a one-line reason in err (errlen bytes). */
+ * returns 0, or -1 with a one-line reason in err (errlen bytes); the trimap and solver
+ * functions return MT_ENOMEM instead when memory ran out. */
 #ifndef CUTOUT_MATTE_MATTE_H
 #define CUTOUT_MATTE_MATTE_H
 
@@ -12,6 +13,7 @@
 #include <stdint.h>
 
 #define MT_UNKNOWN 128
+#define MT_ENOMEM (-2)
 
 /* ---- Trimap (trimap.c, and trimap_slic.c for the superpixel snap). ---- */
 typedef struct mt_trimap_opts {
@@ -27,7 +29,18 @@ void mt_trimap_opts_init(mt_trimap_opts *o);
 int mt_trimap(const uint8_t *mask, const uint8_t *rgb, int width, int height,
               const mt_trimap_opts *o, uint8_t *trimap, char *err, size_t errlen);
 
-/* ---- Alpha solvers (closed_form.c: matting Laplacian + PCG; fast mode in guided.c). ---- */
+/* The erosion mt_trimap chooses when o->erode is 0 (trimap.c explains the rule). */
+int mt_trimap_auto_erode(const uint8_t *mask, int width, int height, int fg_threshold,
+                         int bg_threshold);
+
+/* Widens trimap's unknown band to every SLIC superpixel of rgb that straddles the mask's 50%
+ * boundary (trimap_slic.c). */
+int mt_trimap_slic(const uint8_t *mask, const uint8_t *rgb, int width, int height,
+                   uint8_t *trimap, char *err, size_t errlen);
+
+/* ---- Alpha solvers: solve.c runs them tile by tile over the unknown band; closed_form.c
+ * (full: matting Laplacian + preconditioned conjugate gradient), guided.c (fast: colour
+ * guided filter). ---- */
 typedef enum mt_mode { MT_MATTING_OFF = 0, MT_MATTING_FAST = 1, MT_MATTING_FULL = 2 } mt_mode;
 
 typedef struct mt_solve_opts {

@@ -7,24 +7,6 @@
 #include "image/image.h"
 #include "matte/matte.h"
 
-/* The photo's pixels as RGB: its own buffer, or *copy (freed by the caller) for grey and
- * RGBA photos. */
-static const uint8_t *as_rgb(const ct_img *photo, uint8_t **copy) {
-  *copy = NULL;
-  if (photo->channels == 3) return photo->data;
-  size_t n = (size_t)photo->width * photo->height;
-  uint8_t *c = malloc(n * 3);
-  if (!c) return NULL;
-  for (size_t i = 0; i < n; i++) {
-    const uint8_t *s = photo->data + i * photo->channels;
-    c[i * 3] = s[0];
-    c[i * 3 + 1] = photo->channels >= 3 ? s[1] : s[0];
-    c[i * 3 + 2] = photo->channels >= 3 ? s[2] : s[0];
-  }
-  *copy = c;
-  return c;
-}
-
 ct_status ct_composite(const ct_image *photo, const ct_image *alpha,
                        const ct_remove_options *opts, ct_image **out, ct_error *err) {
   ct_remove_options defaults;
@@ -51,7 +33,7 @@ ct_status ct_composite(const ct_image *photo, const ct_image *alpha,
   int channels = bg ? bg->channels : opts->bg_color[3] == 255 ? 3 : 4;
   size_t n = (size_t)w * h;
   uint8_t *copy = NULL, *fg = NULL;
-  const uint8_t *rgb = as_rgb(photo, &copy);
+  const uint8_t *rgb = img_rgb_view(photo, &copy);
   ct_img *o = img_new(w, h, channels);
   ct_status st = CT_OK;
   char msg[256] = "";

@@ -1,7 +1,8 @@
-/* remove(): the global pass (with the per-channel pass when asked), the tile pass when asked, then the alpha joined to the photo
- * (ct_composite). */
+/* remove(): the global pass (with the per-channel pass when asked), the tile pass and the
+ * matting when asked, then the alpha joined to the photo (ct_composite). */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api.h"
 #include "image/image.h"
@@ -62,6 +63,40 @@ ct_status ct_apply_mask(const ct_image *photo, const ct_image *mask, ct_image **
   return CT_OK;
 }
 
+/* Trimap (opts->trimap, or made from *mask) and matting; *mask becomes the matte. With a
+ * debug folder, trimap.png and matte.png are written there. */
+static ct_status matte_stage(const ct_image *photo, const ct_remove_options *opts,
+                             ct_img **mask, ct_error *err) {
+  const ct_img *trimap = opts->trimap;
+  ct_img *made = NULL, *alpha = NULL;
+  ct_status st = CT_OK;
+  if (!trimap) {
+    st = ct_trimap(photo, *mask, opts, &made, err);
+    trimap = made;
+  }
+  if (!st && opts->debug_dir)
+    st = tile_debug_write(opts->debug_dir, "trimap.png", trimap->data, trimap->width,
+                          trimap->height, 1, err);
+  if (!st) st = ct_matte(photo, *mask, trimap, opts, &alpha, err);
+  if (!st && opts->debug_dir)
+    st = tile_debug_write(opts->debug_dir, "matte.png", alpha->data, alpha->width,
+                          alpha->height, 1, err);
+  img_free(made);
+  if (st) {
+    img_free(alpha);
+    return st;
+  }
+  img_free(*mask);
+  *mask = alpha;
+  return CT_OK;
+}
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_options *opts,
                     ct_image **out, ct_error *err) {
   ct_remove_options defaults;
@@ -71,10 +106,18 @@ ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_opti
   }
   if (!out) return ct_fail(err, CT_ERR_ARGUMENT, "no result given");
   *out = NULL;
+  ct_remove_stats local, *stats = opts->stats ? opts->stats : &local;
+  memset(stats, 0, sizeof *stats);
+  ct_status st = CT_OK;
+  if (opts->tiles && photo) /* bad tile sizes: said before any work */
+    st = ct_tile_count(model, photo->width, photo->height, opts, &stats->tiles_total, err);
+  if (st) return st;
+  double t = now();
   ct_img *mask;
-  ct_status st = opts->channels ? ct_channel_mask(model, photo, &mask, err)
+  st = opts->channels ? ct_channel_mask(model, photo, &mask, err)
                                 : ct_predict_mask(model, photo, &mask, err);
   if (st) return st;
+  stats->global_s = now() - t;
   if (opts->debug_dir && !opts->tiles)
     st = tile_debug_write(opts->debug_dir, "global.png", mask->data, mask->width, mask->height,
                           1, err);
@@ -84,16 +127,29 @@ ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_opti
   }
   if (opts->tiles) {
     ct_img *tiled;
-    st = ct_tiled_mask(model, photo, mask, opts, &tiled, NULL, err);
+    t = now();
+    st = ct_tiled_mask(model, photo, mask, opts, &tiled, &stats->tiles_run, err);
     img_free(mask);
     if (st) return st;
     mask = tiled;
+    stats->tiles_s = now() - t;
+  }
+  if (opts->matting != CT_MATTING_OFF) {
+    t = now();
+    st = matte_stage(photo, opts, &mask, err);
+    if (st) {
+      img_free(mask);
+      return st;
+    }
+    stats->matting_s = now() - t;
   }
   if (opts->mask_only) {
     *out = mask;
     return CT_OK;
   }
+  t = now();
   st = ct_composite(photo, mask, opts, out, err);
+  stats->composite_s = now() - t;
   img_free(mask);
   return st;
 }

@@ -2,6 +2,7 @@
 add_test(NAME cli/errors COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/errors.sh $<TARGET_FILE:cutout_cli>)
 add_test(NAME cli/remove COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/remove.sh $<TARGET_FILE:cutout_cli>)
 add_test(NAME cli/tiles COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/tiles.sh $<TARGET_FILE:cutout_cli>)
-set_tests_properties(cli/errors cli/remove cli/tiles PROPERTIES
+add_test(NAME cli/matting COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/matting.sh $<TARGET_FILE:cutout_cli>)
+set_tests_properties(cli/errors cli/remove cli/tiles cli/matting PROPERTIES
   SKIP_RETURN_CODE 77 LABELS cli
   ENVIRONMENT "CUTOUT_SOURCE_DIR=${CMAKE_SOURCE_DIR};OMP_NUM_THREADS=2")
