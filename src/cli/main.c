@@ -1,4 +1,5 @@
 /* cutout: remove the background from photos. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,6 +37,9 @@ int main(int argc, char **argv) {
     cli_error("no command given");
     return 2;
   }
+  /* Past a file-size limit, writes fail (EFBIG) and are reported like a full disk, with the
+   * temporary file removed, instead of the signal ending the program mid-write. */
+  signal(SIGXFSZ, SIG_IGN);
   const char *cmd = argv[1];
   if (!strcmp(cmd, "remove") || !strcmp(cmd, "i")) return cmd_remove(argc - 1, argv + 1);
   if (!strcmp(cmd, "synth")) return cmd_synth(argc - 1, argv + 1);

@@ -162,11 +162,14 @@ static char *dup_bytes(const ProtobufCBinaryData *b) {
 static int convert_attr(const Onnx__NodeProto *np, const Onnx__AttributeProto *ap, nn_attr *a,
                         nn_err *err) {
   a->name = strdup(ap->name ? ap->name : "");
+  if (!a->name) return nn_fail(err, NN_ENOMEM, "out of memory");
   a->type = (nn_attr_type)ap->type;
   switch (ap->type) {
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT: a->f = ap->f; break;
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT: a->i = ap->i; break;
-    case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING: a->s = dup_bytes(&ap->s); break;
+    case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRING:
+      if (!(a->s = dup_bytes(&ap->s))) return nn_fail(err, NN_ENOMEM, "out of memory");
+      break;
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR:
       if (!ap->t) return nn_fail(err, NN_EFORMAT, "%s node '%s': attribute '%s' has no tensor",
                                  np->op_type, np->name ? np->name : "", a->name);
@@ -176,18 +179,22 @@ static int convert_attr(const Onnx__NodeProto *np, const Onnx__AttributeProto *a
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS:
       a->n = (int)ap->n_floats;
       a->floats = malloc((ap->n_floats + 1) * sizeof(float));
-      if (a->floats) memcpy(a->floats, ap->floats, ap->n_floats * sizeof(float));
+      if (!a->floats) return nn_fail(err, NN_ENOMEM, "out of memory");
+      memcpy(a->floats, ap->floats, ap->n_floats * sizeof(float));
       break;
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS:
       a->n = (int)ap->n_ints;
       a->ints = malloc((ap->n_ints + 1) * sizeof(int64_t));
-      if (a->ints) memcpy(a->ints, ap->ints, ap->n_ints * sizeof(int64_t));
+      if (!a->ints) return nn_fail(err, NN_ENOMEM, "out of memory");
+      memcpy(a->ints, ap->ints, ap->n_ints * sizeof(int64_t));
       break;
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS:
       a->n = (int)ap->n_strings;
       a->strings = calloc(ap->n_strings + 1, sizeof(char *));
-      for (size_t i = 0; a->strings && i < ap->n_strings; i++)
-        a->strings[i] = dup_bytes(&ap->strings[i]);
+      if (!a->strings) return nn_fail(err, NN_ENOMEM, "out of memory");
+      for (size_t i = 0; i < ap->n_strings; i++)
+        if (!(a->strings[i] = dup_bytes(&ap->strings[i])))
+          return nn_fail(err, NN_ENOMEM, "out of memory");
       break;
     default:
       return nn_fail(err, NN_EUNSUPPORTED,

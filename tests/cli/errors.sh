@@ -42,5 +42,15 @@ check "the input is unchanged" test "$(sha256sum < "$tmp/photo.jpg")" = "$sum"
 if [ -f "$src/models/isnet-fp16.onnx" ]; then
   expect fail "$cutout" remove "$photo" -o "$tmp/no/such/folder/out.png" -q
   expect fail "$cutout" remove "$photo" -o "$tmp/out.unknownformat" -q
+  # A folder nobody may write into (even root cannot create files in /proc).
+  expect fail "$cutout" remove "$photo" -o /proc/cutout-test.png -q
+  # A full disk, simulated by a file-size limit of 100 KB: a clean error, no temporary file
+  # left behind, and the file already there (the user's) unchanged.
+  mkdir "$tmp/full"
+  echo "the user's file" > "$tmp/full/out.png"
+  before=$(sha256sum < "$tmp/full/out.png")
+  expect fail bash -c 'ulimit -f 100; exec "$@"' - "$cutout" remove "$photo" -o "$tmp/full/out.png" -q
+  check "the earlier file is unchanged" test "$(sha256sum < "$tmp/full/out.png")" = "$before"
+  check "no temporary file left" test "$(ls -A "$tmp/full")" = "out.png"
 fi
 finish
