@@ -18,6 +18,7 @@ APT_PACKAGES=(
   build-essential cmake pkg-config
   libvips-dev libvips-tools libdnnl-dev libopenblas-dev libprotobuf-c-dev protobuf-c-compiler
   libonnx-dev libonnx-testdata libvlfeat-dev libcjson-dev libmicrohttpd-dev
+  libopencv-contrib-dev
   curl chromium wrk
 )
 ORT_CHECK_MODEL=/usr/share/libonnx-testdata/data/node/test_add/model.onnx
