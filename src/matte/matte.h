@@ -19,8 +19,8 @@
 typedef struct mt_trimap_opts {
   int fg_threshold; /* mask >= this is foreground before erosion (default 240) */
   int bg_threshold; /* mask <= this is background before erosion (default 10) */
-  int erode;        /* pixels each sure region is eroded by; 0: chosen from the mask's
-                       uncertainty and the image size */
+  int erode;        /* pixels each sure region is eroded by; 0: chosen from the image size
+                       (the mask's uncertain pixels are unknown whatever the erosion) */
   int slic;         /* 1: snap the unknown band to SLIC superpixels */
 } mt_trimap_opts;
 
@@ -29,7 +29,8 @@ void mt_trimap_opts_init(mt_trimap_opts *o);
 int mt_trimap(const uint8_t *mask, const uint8_t *rgb, int width, int height,
               const mt_trimap_opts *o, uint8_t *trimap, char *err, size_t errlen);
 
-/* The erosion mt_trimap chooses when o->erode is 0 (trimap.c explains the rule). */
+/* The erosion mt_trimap chooses when o->erode is 0 (trimap.c explains the rule; the mask is
+ * not used by it at present). */
 int mt_trimap_auto_erode(const uint8_t *mask, int width, int height, int fg_threshold,
                          int bg_threshold);
 
