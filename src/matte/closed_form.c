@@ -32,28 +32,37 @@ typedef struct system {
   long nwin;
 } lap_system;
 
-/* y = L x over the region (y zeroed first). */
+/* y = L x over the region (y zeroed first). Per window, with s = sum x_j, t = sum I_j x_j,
+ * u = M (t - mu s) and c = (s - mu . u) / 9, pixel i gains x_i - c - I_i . u / 9: the same
+ * sum as in the header with (I_i - mu) . u expanded, so no pixel's offset from the mean is
+ * formed. */
 static void laplacian(const lap_system *s, const double *x, double *y) {
   memset(y, 0, sizeof *y * (size_t)s->rw * s->rh);
   const int rw = s->rw;
+  const float *col = s->col;
   for (long k = 0; k < s->nwin; k++) {
     const window *w = &s->win[k];
-    int idx[9];
-    double z[9][3], sum = 0, v[3] = {0, 0, 0};
-    for (int dy = -1, n = 0; dy <= 1; dy++)
-      for (int dx = -1; dx <= 1; dx++, n++) {
-        int i = w->at + dy * rw + dx;
-        idx[n] = i;
-        const float *c = s->col + (size_t)i * 3;
-        for (int q = 0; q < 3; q++) z[n][q] = c[q] - w->mu[q];
-        sum += x[i];
-        for (int q = 0; q < 3; q++) v[q] += z[n][q] * x[i];
+    const int at = w->at, rows[3] = {at - rw - 1, at - 1, at + rw - 1};
+    double sum = 0, t0 = 0, t1 = 0, t2 = 0;
+    for (int r = 0; r < 3; r++)
+      for (int d = 0; d < 3; d++) {
+        int i = rows[r] + d;
+        const float *c = col + (size_t)i * 3;
+        double xi = x[i];
+        sum += xi, t0 += c[0] * xi, t1 += c[1] * xi, t2 += c[2] * xi;
       }
-    const double *m = w->m;
-    double u[3] = {m[0] * v[0] + m[1] * v[1] + m[2] * v[2], m[1] * v[0] + m[3] * v[1] + m[4] * v[2],
-                   m[2] * v[0] + m[4] * v[1] + m[5] * v[2]};
-    for (int n = 0; n < 9; n++)
-      y[idx[n]] += x[idx[n]] - (sum + z[n][0] * u[0] + z[n][1] * u[1] + z[n][2] * u[2]) / 9.0;
+    const double *m = w->m, *mu = w->mu;
+    double v0 = t0 - mu[0] * sum, v1 = t1 - mu[1] * sum, v2 = t2 - mu[2] * sum;
+    double u0 = (m[0] * v0 + m[1] * v1 + m[2] * v2) / 9.0,
+           u1 = (m[1] * v0 + m[3] * v1 + m[4] * v2) / 9.0,
+           u2 = (m[2] * v0 + m[4] * v1 + m[5] * v2) / 9.0;
+    double c0 = sum / 9.0 - (mu[0] * u0 + mu[1] * u1 + mu[2] * u2);
+    for (int r = 0; r < 3; r++)
+      for (int d = 0; d < 3; d++) {
+        int i = rows[r] + d;
+        const float *c = col + (size_t)i * 3;
+        y[i] += x[i] - c0 - (c[0] * u0 + c[1] * u1 + c[2] * u2);
+      }
   }
 }
 
@@ -133,38 +142,42 @@ int mt_closed_form_tile(const mt_tile *t, double eps, double tol, int max_iter, 
     if (var[i]) bnorm += q[i] * q[i];
   bnorm = sqrt(bnorm);
   laplacian(&s, x, q);
-  double rz = 0, rnorm = 0;
-  for (size_t i = 0; i < n; i++) {
-    r[i] = var[i] ? -q[i] : 0.0;
-    p[i] = r[i];
+  /* the unknowns' indices, so that the vector steps touch only them (r and p stay 0
+   * elsewhere, as laplacian() needs of p) */
+  int *idx = malloc(sizeof *idx * (size_t)nvar);
+  if (!idx) goto done;
+  long m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (var[i]) idx[m++] = (int)i;
+  double rz = 0;
+  memset(r, 0, sizeof *r * n);
+  memset(p, 0, sizeof *p * n);
+  for (long k = 0; k < m; k++) {
+    int i = idx[k];
+    r[i] = p[i] = -q[i];
     rz += r[i] * r[i];
-    rnorm += r[i] * r[i];
   }
-  rnorm = sqrt(rnorm);
-  double scale = bnorm > 1e-12 ? bnorm : 1.0;
+  double rnorm = sqrt(rz), scale = bnorm > 1e-12 ? bnorm : 1.0;
   int it = 0;
   while (rnorm > tol * scale && it < max_iter) {
     laplacian(&s, p, q);
     double pq = 0;
-    for (size_t i = 0; i < n; i++)
-      if (var[i]) pq += p[i] * q[i];
+    for (long k = 0; k < m; k++) pq += p[idx[k]] * q[idx[k]];
     if (!(pq > 0)) break;
     double step = rz / pq, rz_next = 0;
-    rnorm = 0;
-    for (size_t i = 0; i < n; i++) {
-      if (!var[i]) continue;
+    for (long k = 0; k < m; k++) {
+      int i = idx[k];
       x[i] += step * p[i];
       r[i] -= step * q[i];
-      rnorm += r[i] * r[i];
+      rz_next += r[i] * r[i];
     }
-    rnorm = sqrt(rnorm);
-    for (size_t i = 0; i < n; i++)
-      if (var[i]) rz_next += r[i] * r[i];
     double beta = rz_next / rz;
     rz = rz_next;
-    for (size_t i = 0; i < n; i++) p[i] = var[i] ? r[i] + beta * p[i] : 0.0;
+    rnorm = sqrt(rz);
+    for (long k = 0; k < m; k++) p[idx[k]] = r[idx[k]] + beta * p[idx[k]];
     it++;
   }
+  free(idx);
   res->iterations = it;
   res->residual = rnorm / scale;
   /* the core's unknown pixels out */
