@@ -14,10 +14,13 @@
 
 #define CF_MARGIN 48 /* context around a closed-form core: 24 left seams (tests/matte) */
 
+/* eps 2e-7 and tol 5e-4: on bench/matting's composites (800x560, from a network-like mask)
+ * SAD 5.08 and 0.44 s, against 6.40 and 0.30 s with 1e-6 and 1e-3, 5.20 with 3e-7 and 3e-4,
+ * 5.97 with 1e-6 and 1e-4; OpenCV's alphamat 5.47 in 11.3 s. */
 void mt_solve_opts_init(mt_solve_opts *o) {
   memset(o, 0, sizeof *o);
-  o->eps = 1e-6;
-  o->tol = 1e-3;
+  o->eps = 2e-7;
+  o->tol = 5e-4;
   o->max_iter = 400;
   o->tile = 256;
 }
