@@ -15,6 +15,7 @@ static void usage(FILE *f) {
           "  cutout i IN OUT [options]             the same (rembg-style short form)\n"
           "  cutout batch IN_DIR -o OUT_DIR ...    cut out a folder of photos (cutout batch --help)\n"
           "  cutout p IN_DIR OUT_DIR [options]     the same (rembg-style short form)\n"
+          "  cutout trimap IN -o OUT               the automatic trimap (cutout trimap --help)\n"
           "  cutout matte IN TRIMAP -o OUT         alpha matting over a trimap (cutout matte --help)\n"
           "  cutout synth ... -n N -o OUT          synthesise a set (cutout synth --help)\n"
           "  cutout eval ...                       score mattes or the pipeline (cutout eval --help)\n"
@@ -47,6 +48,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "serve") || !strcmp(cmd, "s")) return cmd_serve(argc - 1, argv + 1);
   if (!strcmp(cmd, "batch") || !strcmp(cmd, "p")) return cmd_batch(argc - 1, argv + 1);
   if (!strcmp(cmd, "matte")) return cmd_matte(argc - 1, argv + 1);
+  if (!strcmp(cmd, "trimap")) return cmd_trimap(argc - 1, argv + 1);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("cutout %s\n", ct_version());
     return 0;

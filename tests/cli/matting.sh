@@ -1,5 +1,5 @@
 # Matting from the command line: cutout remove --matting (full and fast) with --debug-dir,
-# and cutout matte over a trimap; sure pixels of the trimap come out exactly 0/255 and the
+# cutout trimap, and cutout matte over a trimap; sure pixels of the trimap come out exactly 0/255 and the
 # soft band changes; bad matting options fail before any work.
 set -u
 cutout=$1
@@ -59,12 +59,24 @@ expect 0 "$cutout" remove "$photo" -o "$tmp/again.png" --mask --trimap "$tmp/dbg
   --model "$model"
 check "--trimap FILE gives the same matte" test "$(differing "$tmp/full.png" "$tmp/again.png")" = 0
 
+vips crop "$tmp/dbg/trimap.png" "$tmp/small.png" 0 0 100 100
+# cutout trimap: the same trimap as remove made, from the network or from a mask
+expect 0 "$cutout" trimap "$photo" -o "$tmp/t1.png" --model "$model"
+check "reports the unknown pixels" grep -q "unknown pixels" "$tmp/stdout"
+check "cutout trimap gives remove's trimap" test "$(differing "$tmp/t1.png" "$tmp/dbg/trimap.png")" = 0
+expect 0 "$cutout" trimap "$photo" --mask "$tmp/dbg/global.png" -o "$tmp/t2.png" -q
+check "the same from the mask" test "$(differing "$tmp/t2.png" "$tmp/dbg/trimap.png")" = 0
+expect 0 "$cutout" trimap "$photo" --mask "$tmp/dbg/global.png" --erode 40 --slic -o "$tmp/t3.png" -q
+check "a wider band with --erode 40 --slic" \
+  test "$(count "$tmp/t3.png" equal 128)" -gt "$(count "$tmp/t2.png" equal 128)"
+expect fail "$cutout" trimap "$photo" --mask "$tmp/small.png" -o "$tmp/bad.png"
+expect fail "$cutout" trimap "$photo" -o "$tmp/bad.png" --trimap "$tmp/t2.png"
+
 # cutout matte: no network; the global mask as the starting guess
 expect 0 "$cutout" matte "$photo" "$tmp/dbg/trimap.png" --mask "$tmp/dbg/global.png" -o "$tmp/m.png"
 check "cutout matte gives remove's matte" test "$(differing "$tmp/full.png" "$tmp/m.png")" = 0
 expect 0 "$cutout" matte "$photo" "$tmp/dbg/trimap.png" --mode fast --rgba -o "$tmp/m.webp" -q
 check "cutout matte --rgba: 4 bands" test "$(vipsheader -f bands "$tmp/m.webp")" = 4
-vips crop "$tmp/dbg/trimap.png" "$tmp/small.png" 0 0 100 100
 expect fail "$cutout" matte "$photo" "$tmp/small.png" -o "$tmp/bad.png"
 expect fail "$cutout" matte "$photo" -o "$tmp/bad.png"
 expect fail "$cutout" matte "$photo" "$tmp/dbg/trimap.png" -o "$photo"
