@@ -78,15 +78,21 @@ int mt_trimap(const uint8_t *mask, const uint8_t *rgb, int width, int height,
   uint8_t *sure = malloc(n);
   if (!sure) return nomem(err, errlen);
   memset(trimap, MT_UNKNOWN, n);
-  for (int pass = 0; pass < 2; pass++) { /* foreground, then background */
+  /* Sure: past the threshold and r px inside it; and foreground, too, where the mask is
+   * at least 50% and MT_FAR_BAND * r px inside that level's edge (a soft patch deep inside
+   * the subject is not left for the solver to split between it and a background of similar
+   * colour). Faint patches out in the background get no such rule: they may be strands. */
+  for (int pass = 0; pass < 3; pass++) {
+    int fg = !(pass & 1);
     for (size_t i = 0; i < n; i++)
-      sure[i] = pass ? mask[i] <= o->bg_threshold : mask[i] >= o->fg_threshold;
-    if (erode(sure, width, height, r)) {
+      sure[i] = pass < 2 ? (fg ? mask[i] >= o->fg_threshold : mask[i] <= o->bg_threshold)
+                         : (fg ? mask[i] >= 128 : mask[i] < 128);
+    if (erode(sure, width, height, pass < 2 ? r : MT_FAR_BAND * r)) {
       free(sure);
       return nomem(err, errlen);
     }
     for (size_t i = 0; i < n; i++)
-      if (sure[i]) trimap[i] = pass ? 0 : 255;
+      if (sure[i]) trimap[i] = fg ? 255 : 0;
   }
   free(sure);
   if (o->slic) return mt_trimap_slic(mask, rgb, width, height, trimap, err, errlen);

@@ -69,7 +69,7 @@ int main(void) {
   printf("automatic erosion: %d px at 200 px, %d px at 2000 px; band of a sharp mask %ld px, "
          "of a blurry one %ld px\n", small_r, large_r, band[0], band[1]);
   CHECK(small_r >= 2 && large_r > small_r && band[1] > band[0]);
-  CHECK(at(tri, 100, 100) == 255 && at(tri, 0, 0) == 0 && at(tri, 150, 100) == MT_UNKNOWN);
+  CHECK(at(tri, 100, 100) == 255 && at(tri, 0, 0) == 0 && at(tri, 160, 100) == MT_UNKNOWN);
 
   /* superpixels: red left of x = 100, blue right of it; the mask ends at x = 104 */
   for (int y = 0; y < H; y++)
