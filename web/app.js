@@ -37,6 +37,7 @@ function options() {
   const o = { format: f.format.value, size: f.size.value };
   if (f.mask_only.checked) o.mask_only = 'true';
   if (f.tiles.checked) o.tiles = 'true';
+  if (f.matting.value !== 'off') o.matting = f.matting.value;
   if (f.bg_on.checked && !f.mask_only.checked) o.bg_color = f.bg_color.value.replace('#', '');
   return o;
 }

@@ -183,6 +183,15 @@ static int set_per_channel(sv_params *p, const char *name, const char *v, char *
   return set_bool(&p->opts.channels, name, v, err, errlen);
 }
 
+static int set_matting(sv_params *p, const char *name, const char *v, char *err,
+                       size_t errlen) {
+  if (v && !strcmp(v, "off")) p->opts.matting = CT_MATTING_OFF;
+  else if (v && !strcmp(v, "fast")) p->opts.matting = CT_MATTING_FAST;
+  else if (v && !strcmp(v, "full")) p->opts.matting = CT_MATTING_FULL;
+  else return fail(err, errlen, "%s is off, fast or full, not '%s'", name, v ? v : "");
+  return 0;
+}
+
 static int set_tile_size(sv_params *p, const char *name, const char *v, char *err,
                          size_t errlen) {
   if (parse_pixels(v, &p->opts.tile_size))
@@ -217,6 +226,7 @@ static const struct {
     {"tiles", set_tiles},
     {"tile_size", set_tile_size},
     {"per_channel", set_per_channel},
+    {"matting", set_matting},
     {"tile_overlap", set_tile_overlap},
     {"image_url", refuse_url},
     {"url", refuse_url},

@@ -13,6 +13,7 @@
  *   tiles     true|false: refine edges with the tile pass
  *   tile_size, tile_overlap  tile geometry in photo pixels (imply tiles)
  *   per_channel true|false: the per-channel pass (cutout remove --channels)
+ *   matting   off (default) | fast | full: alpha matting (cutout remove --matting)
  * Booleans read 1/0, true/false, yes/no, on/off; a name without a value means true. */
 #ifndef CUTOUT_SERVE_PARAMS_H
 #define CUTOUT_SERVE_PARAMS_H

@@ -74,6 +74,11 @@ static void test_values(void) {
   CHECK(set(&p, "format", NULL) != 0);
   CHECK(set(&p, "tiles", "yes") == 0 && p.opts.tiles == 1);
   CHECK(set(&p, "tiles", "0") == 0 && p.opts.tiles == 0);
+  CHECK(set(&p, "matting", "full") == 0 && p.opts.matting == CT_MATTING_FULL);
+  CHECK(set(&p, "matting", "fast") == 0 && p.opts.matting == CT_MATTING_FAST);
+  CHECK(set(&p, "matting", "sometimes") == -1 && p.opts.matting == CT_MATTING_FAST);
+  CHECK(set(&p, "matting", "off") == 0 && p.opts.matting == CT_MATTING_OFF);
+  CHECK(set(&p, "per_channel", "true") == 0 && p.opts.channels == 1);
   CHECK(set(&p, "tile_size", "512") == 0 && p.opts.tile_size == 512 && p.opts.tiles == 1);
   CHECK(set(&p, "tile_overlap", "64") == 0 && p.opts.tile_overlap == 64);
   CHECK(set(&p, "tile_size", "0") != 0);
