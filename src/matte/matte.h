@@ -16,9 +16,10 @@
 #define MT_ENOMEM (-2)
 
 /* ---- Trimap (trimap.c, and trimap_slic.c for the superpixel snap). ---- */
-/* Pixels where the mask is at least 50% and farther than MT_FAR_BAND * erode inside that
- * level's edge are sure foreground, even where the mask is soft. */
+/* Pixels where the mask is at least MT_FAR_LEVEL and farther than MT_FAR_BAND * erode
+ * inside its 50% edge are sure foreground, though below the foreground threshold. */
 #define MT_FAR_BAND 4
+#define MT_FAR_LEVEL 192
 
 typedef struct mt_trimap_opts {
   int fg_threshold; /* mask >= this is foreground before erosion (default 240) */

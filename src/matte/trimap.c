@@ -78,10 +78,12 @@ int mt_trimap(const uint8_t *mask, const uint8_t *rgb, int width, int height,
   uint8_t *sure = malloc(n);
   if (!sure) return nomem(err, errlen);
   memset(trimap, MT_UNKNOWN, n);
-  /* Sure: past the threshold and r px inside it; and foreground, too, where the mask is
-   * at least 50% and MT_FAR_BAND * r px inside that level's edge (a soft patch deep inside
+  /* Sure: past the threshold and r px inside it; and foreground, too, where the mask is at
+   * least MT_FAR_LEVEL and MT_FAR_BAND * r px inside its 50% edge (a soft patch deep inside
    * the subject is not left for the solver to split between it and a background of similar
-   * colour). Faint patches out in the background get no such rule: they may be strands. */
+   * colour). Patches that are only half sure stay unknown: a sure region with square corners
+   * cut through them left steps in the matte. Faint patches out in the background get no
+   * such rule: they may be strands. */
   for (int pass = 0; pass < 3; pass++) {
     int fg = !(pass & 1);
     for (size_t i = 0; i < n; i++)
@@ -92,7 +94,7 @@ int mt_trimap(const uint8_t *mask, const uint8_t *rgb, int width, int height,
       return nomem(err, errlen);
     }
     for (size_t i = 0; i < n; i++)
-      if (sure[i]) trimap[i] = fg ? 255 : 0;
+      if (sure[i] && (pass < 2 || mask[i] >= MT_FAR_LEVEL)) trimap[i] = fg ? 255 : 0;
   }
   free(sure);
   if (o->slic) return mt_trimap_slic(mask, rgb, width, height, trimap, err, errlen);
