@@ -21,6 +21,9 @@ CONFIGS=(
   "global pass|"
   "global + per-channel pass|--channels"
   "global + tiles|--tiles"
+  "global + fast matting|--matting fast"
+  "global + full matting|--matting full"
+  "global + tiles + full matting|--tiles --matting full"
 )
 
 die() { printf 'score-benchmark: error: %s\n' "$*" >&2; exit 1; }

@@ -15,6 +15,11 @@
 #define MT_UNKNOWN 128
 #define MT_ENOMEM (-2)
 
+/* For the functions below: writes msg into err, returns -1; mt_nomem: "out of memory",
+ * returns MT_ENOMEM (errors.c). */
+int mt_fail(char *err, size_t errlen, const char *msg);
+int mt_nomem(char *err, size_t errlen);
+
 /* ---- Trimap (trimap.c, and trimap_slic.c for the superpixel snap). ---- */
 /* Pixels where the mask is at least MT_FAR_LEVEL and farther than MT_FAR_BAND * erode
  * inside its 50% edge are sure foreground, though below the foreground threshold. */

@@ -25,15 +25,6 @@ void mt_solve_opts_init(mt_solve_opts *o) {
   o->tile = 256;
 }
 
-static int fail(char *err, size_t errlen, const char *msg) {
-  if (err && errlen) snprintf(err, errlen, "%s", msg);
-  return -1;
-}
-
-static int nomem(char *err, size_t errlen) {
-  fail(err, errlen, "out of memory");
-  return MT_ENOMEM;
-}
 
 /* The fast mode's filter radius and regulariser: 1/64 of the photo's larger side, at least
  * 8 px, and 1e-4. On synthesised 480x360 composites (tests/matte/test_closed_form.c) radii of
@@ -64,13 +55,13 @@ int mt_solve(mt_mode mode, const uint8_t *rgb, int width, int height, const uint
     mt_solve_opts_init(&defaults);
     o = &defaults;
   }
-  if (!rgb || !trimap || !alpha) return fail(err, errlen, "missing argument");
+  if (!rgb || !trimap || !alpha) return mt_fail(err, errlen, "missing argument");
   if (width <= 0 || height <= 0 || (size_t)width > SIZE_MAX / 3 / (size_t)height)
-    return fail(err, errlen, "bad image size");
+    return mt_fail(err, errlen, "bad image size");
   if (mode != MT_MATTING_OFF && mode != MT_MATTING_FAST && mode != MT_MATTING_FULL)
-    return fail(err, errlen, "unknown matting mode");
+    return mt_fail(err, errlen, "unknown matting mode");
   if (!(o->eps > 0) || !(o->tol > 0) || o->max_iter < 1 || o->tile < 0 || o->threads < 0)
-    return fail(err, errlen, "bad solver options");
+    return mt_fail(err, errlen, "bad solver options");
   const size_t n = (size_t)width * height;
   for (size_t i = 0; i < n; i++)
     if (trimap[i] == 0 || trimap[i] == 255) alpha[i] = trimap[i];
@@ -84,7 +75,7 @@ int mt_solve(mt_mode mode, const uint8_t *rgb, int width, int height, const uint
   if (!list || !guess) {
     free(list);
     free(guess);
-    return nomem(err, errlen);
+    return mt_nomem(err, errlen);
   }
   memcpy(guess, alpha, n);
   int nt = 0;
@@ -123,7 +114,7 @@ int mt_solve(mt_mode mode, const uint8_t *rgb, int width, int height, const uint
   }
   free(list);
   free(guess);
-  if (failed) return nomem(err, errlen);
+  if (failed) return mt_nomem(err, errlen);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   if (stats) {
     stats->unknown = unknown;

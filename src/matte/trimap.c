@@ -15,15 +15,6 @@ void mt_trimap_opts_init(mt_trimap_opts *o) {
   o->bg_threshold = 10;
 }
 
-static int fail(char *err, size_t errlen, const char *msg) {
-  if (err && errlen) snprintf(err, errlen, "%s", msg);
-  return -1;
-}
-
-static int nomem(char *err, size_t errlen) {
-  fail(err, errlen, "out of memory");
-  return MT_ENOMEM;
-}
 
 /* keep[i] stays 1 only where the run of 1s through i along a line of n pixels (stride apart)
  * reaches r pixels on both sides. run is scratch of n ints. */
@@ -66,17 +57,17 @@ int mt_trimap_auto_erode(const uint8_t *mask, int w, int h, int fg, int bg) {
 
 int mt_trimap(const uint8_t *mask, const uint8_t *rgb, int width, int height,
               const mt_trimap_opts *o, uint8_t *trimap, char *err, size_t errlen) {
-  if (!mask || !trimap || !o) return fail(err, errlen, "missing argument");
-  if (width <= 0 || height <= 0) return fail(err, errlen, "empty image");
+  if (!mask || !trimap || !o) return mt_fail(err, errlen, "missing argument");
+  if (width <= 0 || height <= 0) return mt_fail(err, errlen, "empty image");
   if (o->fg_threshold < 1 || o->fg_threshold > 255 || o->bg_threshold < 0 ||
       o->bg_threshold >= o->fg_threshold)
-    return fail(err, errlen, "thresholds must satisfy 0 <= background < foreground <= 255");
-  if (o->erode < 0) return fail(err, errlen, "negative erosion");
+    return mt_fail(err, errlen, "thresholds must satisfy 0 <= background < foreground <= 255");
+  if (o->erode < 0) return mt_fail(err, errlen, "negative erosion");
   size_t n = (size_t)width * height;
   int r = o->erode ? o->erode
                    : mt_trimap_auto_erode(mask, width, height, o->fg_threshold, o->bg_threshold);
   uint8_t *sure = malloc(n);
-  if (!sure) return nomem(err, errlen);
+  if (!sure) return mt_nomem(err, errlen);
   memset(trimap, MT_UNKNOWN, n);
   /* Sure: past the threshold and r px inside it; and foreground, too, where the mask is at
    * least MT_FAR_LEVEL and MT_FAR_BAND * r px inside its 50% edge (a soft patch deep inside
@@ -91,7 +82,7 @@ int mt_trimap(const uint8_t *mask, const uint8_t *rgb, int width, int height,
                          : (fg ? mask[i] >= 128 : mask[i] < 128);
     if (erode(sure, width, height, pass < 2 ? r : MT_FAR_BAND * r)) {
       free(sure);
-      return nomem(err, errlen);
+      return mt_nomem(err, errlen);
     }
     for (size_t i = 0; i < n; i++)
       if (sure[i] && (pass < 2 || mask[i] >= MT_FAR_LEVEL)) trimap[i] = fg ? 255 : 0;

@@ -39,4 +39,15 @@ static void fixture_draw(int w, int h, double cx, double cy, double s, uint8_t *
     }
 }
 
+/* IoU of alpha >= 128 (every stride-th byte of alpha) with truth (n pixels). */
+static inline double fixture_iou(const uint8_t *alpha, int stride, const uint8_t *truth, size_t n) {
+  long inter = 0, uni = 0;
+  for (size_t i = 0; i < n; i++) {
+    int a = alpha[i * stride] >= 128;
+    inter += a && truth[i];
+    uni += a || truth[i];
+  }
+  return uni ? (double)inter / (double)uni : 1.0;
+}
+
 #endif

@@ -5,43 +5,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "check.h"
 #include "cutout.h"
+#include "model_fixture.h"
 #include "subject_fixture.h"
 
 #define W 1200
 #define H 900
 
 static double iou(const uint8_t *alpha, const uint8_t *truth) {
-  long inter = 0, uni = 0;
-  for (size_t i = 0; i < (size_t)W * H; i++) {
-    int a = alpha[i] >= 128;
-    inter += a && truth[i];
-    uni += a || truth[i];
-  }
-  return (double)inter / (double)uni;
+  return fixture_iou(alpha, 1, truth, (size_t)W * H);
 }
 
 int main(void) {
-  const char *src = getenv("CUTOUT_SOURCE_DIR");
-  char model_path[1024];
-  snprintf(model_path, sizeof model_path, "%s/models/isnet-fp16.onnx", src ? src : ".");
-  struct stat st;
-  if (stat(model_path, &st) != 0) SKIP("model absent: run scripts/fetch-models.sh");
-
+  ct_model *model = fixture_model();
   uint8_t *px = malloc((size_t)W * H * 3), *truth = malloc((size_t)W * H);
   fixture_draw(W, H, 800.0, 280.0, 1.0, px, truth);
   ct_error err = {0};
   ct_image *photo = NULL, *global = NULL, *chan = NULL, *removed = NULL;
-  ct_model *model = NULL;
   CHECK(ct_image_from_pixels(px, W, H, 3, (size_t)W * 3, &photo, &err) == CT_OK);
-  ct_set_threads(2);
-  if (ct_model_load(model_path, &model, &err) != CT_OK) {
-    fprintf(stderr, "%s\n", err.message);
-    return 1;
-  }
   ct_remove_options opts;
   ct_remove_options_init(&opts);
   opts.channels = 1;

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "check.h"
 #include "cutout.h"
+#include "model_fixture.h"
 #include "subject_fixture.h"
 
 #define W 640
@@ -37,23 +37,12 @@ static int same_mask(const ct_image *a, const ct_image *b) {
 }
 
 int main(void) {
-  const char *src = getenv("CUTOUT_SOURCE_DIR");
-  char model_path[1024];
-  snprintf(model_path, sizeof model_path, "%s/models/isnet-fp16.onnx", src ? src : ".");
-  struct stat st;
-  if (stat(model_path, &st) != 0) SKIP("model absent: run scripts/fetch-models.sh");
-
+  ct_model *model = fixture_model();
   uint8_t *px = malloc((size_t)W * H * 3), *truth = malloc((size_t)W * H);
   fixture_draw(W, H, 480.0, 150.0, 1.0, px, truth);
   ct_error err = {0};
   ct_image *photo = NULL, *here = NULL;
-  ct_model *model = NULL;
   CHECK(ct_image_from_pixels(px, W, H, 3, (size_t)W * 3, &photo, &err) == CT_OK);
-  ct_set_threads(2);
-  if (ct_model_load(model_path, &model, &err) != CT_OK) {
-    fprintf(stderr, "%s\n", err.message);
-    return 1;
-  }
   CHECK(ct_predict_mask(model, photo, &here, &err) == CT_OK);
 
   job one = {model, photo, NULL, CT_OK};
