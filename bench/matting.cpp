@@ -10,7 +10,7 @@
 // patterned backgrounds; the trimap is the true alpha's sure regions eroded by --band px.
 //
 //   build/bench/bench_matting [--count N] [--size WxH] [--seed S] [--band PX]
-//                             [--threads N] [--eps E] [--tol T] [--only-cutout]
+//                             [--threads N] [--eps E] [--tol T] [--tile T] [--only-cutout]
 #include <opencv2/core.hpp>
 // after core.hpp, which defines what alphamat.hpp uses
 #include <opencv2/alphamat.hpp>
@@ -39,6 +39,7 @@ double now() {
 struct Opts {
   int count = 4, width = 800, height = 560, band = 10, threads = 2;
   double eps = 0, tol = 0; // 0: the solver's defaults
+  int tile = 0;
   unsigned long long seed = 20240501;
   bool alphamat = true;
 };
@@ -111,6 +112,7 @@ bool one_image(const Opts &o, int index, Score out[kMethods]) {
   so.threads = o.threads;
   if (o.eps > 0) so.eps = o.eps;
   if (o.tol > 0) so.tol = o.tol;
+  if (o.tile > 0) so.tile = o.tile;
   struct Run {
     mt_mode mode;
     const std::vector<uint8_t> *start;
@@ -150,6 +152,7 @@ bool parse(int argc, char **argv, Opts *o) {
     else if (!std::strcmp(a, "--threads")) o->threads = std::atoi(v), i++;
     else if (!std::strcmp(a, "--eps")) o->eps = std::atof(v), i++;
     else if (!std::strcmp(a, "--tol")) o->tol = std::atof(v), i++;
+    else if (!std::strcmp(a, "--tile")) o->tile = std::atoi(v), i++;
     else bad = true;
     if (bad || o->count < 1 || o->width < 16 || o->height < 16 || o->band < 1 || o->threads < 1) {
       std::fprintf(stderr, "bench_matting: bad or incomplete option '%s'\n", a);

@@ -1,48 +1,76 @@
 /* Closed-form matting (Levin, Lischinski & Weiss 2008) on one tile. The matting Laplacian
  *   L_ij = sum over 3x3 windows k holding i and j of
  *          delta_ij - (1 + (I_i - mu_k)^T (Sigma_k + eps/9 I)^-1 (I_j - mu_k)) / 9
- * is never stored: each window keeps its mean and inverse covariance (9 doubles), and L x
- * is summed window by window: with s = sum x_j and v = sum (I_j - mu) x_j, every pixel i of
- * the window gains x_i - (s + (I_i - mu) . (M v)) / 9. Only windows touching an unknown
+ * is never stored: each window keeps its mean and inverse covariance (3 + 6 doubles), and
+ * L x is summed window by window: with s = sum x_j and v = sum (I_j - mu) x_j, every pixel i
+ * of the window gains x_i - (s + (I_i - mu) . (M v)) / 9. Only windows touching an unknown
  * pixel are kept. Known pixels (sure ones, and the region's edges inside the photo) move to
- * the right-hand side, and the unknown ones are solved by conjugate gradient from the guess.
- * No preconditioner: Jacobi (the diagonal of L, nearly uniform) took 5-20% more iterations
- * on the synthesised composites of tests/matte (116-136 against 105-128) and on the photos
- * of ../shared/examples (126-244 against 121-205). Window data are kept in double: in
- * float, CG broke down on flat colours, whose inverse covariances reach 9/eps.
- * A prior pulling alpha toward the guess where the guess is sure (weight 1e-3..1e-1) only
- * raised the band's SAD on the synthesised composites of tests/matte, so there is none. */
+ * the right-hand side, and the unknown ones are solved by preconditioned conjugate gradient
+ * from the guess. Window data are kept in double: in float, CG broke down on flat colours,
+ * whose inverse covariances reach 9/eps.
+ *
+ * The preconditioner is IC(0), an incomplete Cholesky factor with L's own pattern over the
+ * unknowns (13 doubles an unknown, assembled from the windows). Measured on five composites
+ * (tests/matte's strands 400x300, data/synth's samples 0-3 at 480x360, one tile each, one
+ * thread, eps 2e-7; iterations summed, seconds, band SAD / the guess's):
+ *                        tol 5e-4              tol 1e-4              tol 1e-5
+ *   plain CG          834 it 0.72 s 0.194   1624 it 1.41 s 0.152   2718 it 2.34 s 0.148
+ *   Jacobi            891 it 0.81 s 0.193   1686 it 1.43 s 0.154   2825 it 2.30 s 0.149
+ *   IC(0)             240 it 0.39 s 0.192    456 it 0.75 s 0.152    734 it 0.96 s 0.149
+ *   IC(0) + coarse    171 it 0.37 s 0.182    335 it 0.61 s 0.154    641 it 1.01 s 0.149
+ *   plain + coarse    552 it 0.60 s 0.189   1143 it 1.15 s 0.152   2231 it 2.16 s 0.149
+ * ("coarse": the tile solved at half resolution first, upsampled as the start.) On
+ * 2000x1500 (tiles of 256, eps 1e-7, tol 1e-4, 2 threads), strands / synth sample 0:
+ * plain CG hit max_iter 500 on both (1.7 s, 10.4 s), IC(0) 415 / 242 iterations (0.9 s,
+ * 5.9 s), IC(0) + coarse 395 / 274 (1.0 s, 8.5 s). Jacobi does not help because L's
+ * diagonal is nearly uniform; IC(0) cuts the iterations 3-4x at ~2.3x the cost of one and
+ * wins 1.8-2x; the coarse start saves iterations but its own solve costs as much, so it is
+ * not the default. The matting Laplacian is no M-matrix and IC(0) of L itself met a pivot
+ * <= 0 in many tiles of the composites; with L's diagonal raised by 1% it failed in a few,
+ * with 10% in none. So the factor starts at 1% (the same iterations as at 0% or 0.1% where
+ * those worked, 256 over five 1000x750 composites, and fewer refactorisations), retries at
+ * 10% and 100%, and past that falls back to Jacobi.
+ * The start is the guess: against 0.5 it saved 15-20% of the iterations on 2000x1500
+ * (415 against 500 = max_iter, 242 against 284) and little on small tiles (240 against
+ * 249 at tol 5e-4), and where a tile stops early the result stays nearer the guess (band
+ * SAD 0.192 against 0.201x). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "matte/closed_form.h"
 #include "matte/matte.h"
 #include "matte/solve_tile.h"
 
+#define MT_CF_DEFAULT_PRECOND MT_CF_ICHOL
+#define MT_CF_DEFAULT_COARSE 0
+
 typedef struct window {
-  int at;      /* centre, as an index into the region */
+  int at;       /* centre, as an index into the grid */
   double mu[3]; /* mean colour */
-  double m[6];  /* (Sigma + eps/9 I)^-1: xx, xy, xz, yy, yz, zz */
+  double m[6];  /* (Sigma + eps/9 I)^-1: xx, xy, xz, yy, yz, z */
 } window;
 
-typedef struct system {
-  int rw, rh;
-  const float *col; /* region colours, 3 per pixel, 0..1 */
-  window *win;
-  long nwin;
-} lap_system;
+/* One level of the problem: colours, which pixels are unknown, and alpha (the start on
+ * entry, the solution on return; known pixels are never changed). */
+typedef struct grid {
+  int w, h;
+  float *col;   /* 3 per pixel, 0..1 */
+  uint8_t *var; /* 1: unknown */
+  double *x;
+} grid;
 
-/* y = L x over the region (y zeroed first). Per window, with s = sum x_j, t = sum I_j x_j,
- * u = M (t - mu s) and c = (s - mu . u) / 9, pixel i gains x_i - c - I_i . u / 9: the same
- * sum as in the header with (I_i - mu) . u expanded, so no pixel's offset from the mean is
- * formed. */
-static void laplacian(const lap_system *s, const double *x, double *y) {
-  memset(y, 0, sizeof *y * (size_t)s->rw * s->rh);
-  const int rw = s->rw;
-  const float *col = s->col;
-  for (long k = 0; k < s->nwin; k++) {
-    const window *w = &s->win[k];
-    const int at = w->at, rows[3] = {at - rw - 1, at - 1, at + rw - 1};
+/* y = L x at the unknowns (idx, m of them). Per window, with s = sum x_j, t = sum I_j x_j,
+ * u = M (t - mu s) / 9 and c = s / 9 - mu . u, pixel i gains x_i - c - I_i . u: the sum of
+ * the header with (I_i - mu) . u expanded, so no pixel's offset from the mean is formed.
+ * Entries of y off the unknowns collect sums that nobody reads (zeroing only the unknowns
+ * keeps the cost with the band, not with the region). */
+static void laplacian(int w, const float *col, const window *win, long nwin, const int *idx,
+                      long m, const double *x, double *y) {
+  for (long k = 0; k < m; k++) y[idx[k]] = 0;
+  for (long k = 0; k < nwin; k++) {
+    const window *wd = &win[k];
+    const int at = wd->at, rows[3] = {at - w - 1, at - 1, at + w - 1};
     double sum = 0, t0 = 0, t1 = 0, t2 = 0;
     for (int r = 0; r < 3; r++)
       for (int d = 0; d < 3; d++) {
@@ -51,11 +79,11 @@ static void laplacian(const lap_system *s, const double *x, double *y) {
         double xi = x[i];
         sum += xi, t0 += c[0] * xi, t1 += c[1] * xi, t2 += c[2] * xi;
       }
-    const double *m = w->m, *mu = w->mu;
+    const double *mm = wd->m, *mu = wd->mu;
     double v0 = t0 - mu[0] * sum, v1 = t1 - mu[1] * sum, v2 = t2 - mu[2] * sum;
-    double u0 = (m[0] * v0 + m[1] * v1 + m[2] * v2) / 9.0,
-           u1 = (m[1] * v0 + m[3] * v1 + m[4] * v2) / 9.0,
-           u2 = (m[2] * v0 + m[4] * v1 + m[5] * v2) / 9.0;
+    double u0 = (mm[0] * v0 + mm[1] * v1 + mm[2] * v2) / 9.0,
+           u1 = (mm[1] * v0 + mm[3] * v1 + mm[4] * v2) / 9.0,
+           u2 = (mm[2] * v0 + mm[4] * v1 + mm[5] * v2) / 9.0;
     double c0 = sum / 9.0 - (mu[0] * u0 + mu[1] * u1 + mu[2] * u2);
     for (int r = 0; r < 3; r++)
       for (int d = 0; d < 3; d++) {
@@ -66,137 +94,437 @@ static void laplacian(const lap_system *s, const double *x, double *y) {
   }
 }
 
-/* Mean and regularised inverse covariance of the window centred at (x, y). */
-static void window_stats(const float *col, int rw, int x, int y, double eps, window *w) {
-  double mu[3] = {0, 0, 0}, c[6] = {0, 0, 0, 0, 0, 0};
-  for (int dy = -1; dy <= 1; dy++)
-    for (int dx = -1; dx <= 1; dx++) {
-      const float *p = col + ((size_t)(y + dy) * rw + x + dx) * 3;
-      mu[0] += p[0], mu[1] += p[1], mu[2] += p[2];
-      c[0] += p[0] * p[0], c[1] += p[0] * p[1], c[2] += p[0] * p[2];
-      c[3] += p[1] * p[1], c[4] += p[1] * p[2], c[5] += p[2] * p[2];
-    }
-  for (int q = 0; q < 3; q++) mu[q] /= 9;
+/* Mean and regularised inverse covariance of the window centred at (x, y). The covariance
+ * is summed over offsets from the mean, in double: E[c c^T] - mu mu^T with float products
+ * was off by ~1e-8, more than eps/9 for eps <= 1e-7, and CG then broke down on the
+ * indefinite Laplacian (tests/matte's strands composite at eps 5e-8 and 1e-7). */
+static void window_stats(const float *col, int w, int x, int y, double eps, window *wd) {
+  double mu[3] = {0, 0, 0}, c[6] = {0, 0, 0, 0, 0, 0}, v[9][3];
+  for (int q = 0; q < 9; q++) {
+    const float *p = col + ((size_t)(y + q / 3 - 1) * w + x + q % 3 - 1) * 3;
+    for (int k = 0; k < 3; k++) v[q][k] = p[k], mu[k] += p[k];
+  }
+  for (int k = 0; k < 3; k++) mu[k] /= 9;
+  for (int q = 0; q < 9; q++) {
+    double d0 = v[q][0] - mu[0], d1 = v[q][1] - mu[1], d2 = v[q][2] - mu[2];
+    c[0] += d0 * d0, c[1] += d0 * d1, c[2] += d0 * d2;
+    c[3] += d1 * d1, c[4] += d1 * d2, c[5] += d2 * d2;
+  }
   double e = eps / 9;
-  double a = c[0] / 9 - mu[0] * mu[0] + e, b = c[1] / 9 - mu[0] * mu[1],
-         cc = c[2] / 9 - mu[0] * mu[2], d = c[3] / 9 - mu[1] * mu[1] + e,
-         f = c[4] / 9 - mu[1] * mu[2], g = c[5] / 9 - mu[2] * mu[2] + e;
+  double a = c[0] / 9 + e, b = c[1] / 9, cc = c[2] / 9, d = c[3] / 9 + e, f = c[4] / 9,
+         g = c[5] / 9 + e;
   /* inverse of the symmetric [[a b cc] [b d f] [cc f g]] by cofactors */
   double A = d * g - f * f, B = cc * f - b * g, C = b * f - cc * d;
   double det = a * A + b * B + cc * C;
   double inv = det > 0 ? 1.0 / det : 0.0;
-  w->at = y * rw + x;
-  for (int q = 0; q < 3; q++) w->mu[q] = mu[q];
-  w->m[0] = A * inv;
-  w->m[1] = B * inv;
-  w->m[2] = C * inv;
-  w->m[3] = (a * g - cc * cc) * inv;
-  w->m[4] = (b * cc - a * f) * inv;
-  w->m[5] = (a * d - b * b) * inv;
+  wd->at = y * w + x;
+  for (int q = 0; q < 3; q++) wd->mu[q] = mu[q];
+  wd->m[0] = A * inv;
+  wd->m[1] = B * inv;
+  wd->m[2] = C * inv;
+  wd->m[3] = (a * g - cc * cc) * inv;
+  wd->m[4] = (b * cc - a * f) * inv;
+  wd->m[5] = (a * d - b * b) * inv;
 }
 
-int mt_closed_form_tile(const mt_tile *t, double eps, double tol, int max_iter, uint8_t *alpha,
-                        mt_tile_result *res) {
-  const int rw = t->rw, rh = t->rh;
-  const size_t n = (size_t)rw * rh;
-  float *col = malloc(n * 3 * sizeof *col);
-  uint8_t *var = calloc(n, 1);
-  double *x = malloc(n * sizeof *x), *r = malloc(n * sizeof *r), *p = calloc(n, sizeof *p),
-         *q = malloc(n * sizeof *q);
-  window *win = malloc(n * sizeof *win);
-  int rc = -1;
-  memset(res, 0, sizeof *res);
-  if (!col || !var || !x || !r || !p || !q || !win) goto done;
-
-  /* colours, starting alpha, and which pixels are unknowns */
-  long nvar = 0;
-  for (int y = 0; y < rh; y++)
-    for (int xx = 0; xx < rw; xx++) {
-      size_t i = (size_t)y * rw + xx, g = (size_t)(t->ry + y) * t->width + t->rx + xx;
-      for (int k = 0; k < 3; k++) col[i * 3 + k] = t->rgb[g * 3 + k] * (1.0f / 255);
-      x[i] = t->guess[g] / 255.0;
-      int inner_x = (xx > 0 || t->rx == 0) && (xx < rw - 1 || t->rx + rw == t->width);
-      int inner_y = (y > 0 || t->ry == 0) && (y < rh - 1 || t->ry + rh == t->height);
-      var[i] = t->trimap[g] != 0 && t->trimap[g] != 255 && inner_x && inner_y;
-      nvar += var[i];
-    }
-  if (!nvar || rw < 3 || rh < 3) {
-    rc = 0;
-    goto done;
+/* The entries of L among the 9 pixels of a window: e(i)^T M e(j) with e = I - mu, for the
+ * callers that need L itself (the preconditioners). */
+static void window_offsets(const float *col, int w, const window *wd, double e[9][3]) {
+  for (int q = 0; q < 9; q++) {
+    const float *c = col + (size_t)(wd->at + (q / 3 - 1) * w + q % 3 - 1) * 3;
+    for (int k = 0; k < 3; k++) e[q][k] = c[k] - wd->mu[k];
   }
+}
+
+static double window_entry(const double *mm, const double *ei, const double *ej) {
+  return -(1.0 + ei[0] * (mm[0] * ej[0] + mm[1] * ej[1] + mm[2] * ej[2]) +
+           ei[1] * (mm[1] * ej[0] + mm[3] * ej[1] + mm[4] * ej[2]) +
+           ei[2] * (mm[2] * ej[0] + mm[4] * ej[1] + mm[5] * ej[2])) / 9.0;
+}
+
+/* ---- Incomplete Cholesky without fill (IC(0)) of L over the unknowns. ----
+ * An unknown's row of L reaches the 5x5 pixels around it; its lower half in raster order is
+ * 12 offsets (the two rows above, the two pixels to the left). Per unknown the factor keeps
+ * those 12 entries and the diagonal (13 doubles); neighbours are found through uid, the
+ * unknowns' numbers on the grid padded by 2 pixels (-1: known or outside). */
+#define IC_N 12
+#define IC_S (IC_N + 1)
+
+typedef struct ichol {
+  int uw;      /* padded width */
+  int *uid;    /* (w + 4) x (h + 2): unknown number, -1 for known or padding */
+  int *upos;   /* per unknown: its index in uid */
+  double *l;   /* per unknown: 12 lower entries, then the diagonal */
+  int off[IC_N]; /* the lower offsets in uid */
+} ichol;
+
+/* The lower offsets as (dy, dx), ascending in raster order. */
+static void ic_offsets(int dyx[IC_N][2]) {
+  int k = 0;
+  for (int dy = -2; dy <= 0; dy++)
+    for (int dx = -2; dx <= 2; dx++)
+      if (dy < 0 || dx < 0) dyx[k][0] = dy, dyx[k][1] = dx, k++;
+}
+
+static int ic_find(int dyx[IC_N][2], int dy, int dx) {
+  for (int c = 0; c < IC_N; c++)
+    if (dyx[c][0] == dy && dyx[c][1] == dx) return c;
+  return -1;
+}
+
+/* Assembles the lower half of L (diagonal times 1 + shift) and factorises it in place.
+ * Returns 1 on a pivot <= 0: the matting Laplacian is no M-matrix, so IC(0) may break down
+ * and the caller retries with a larger shift. */
+static int ic_build(ichol *ic, int w, const float *col, const window *win, long nwin,
+                    long m, double shift) {
+  int dyx[IC_N][2];
+  ic_offsets(dyx);
+  int lut[5][5];
+  for (int dy = -2; dy <= 2; dy++)
+    for (int dx = -2; dx <= 2; dx++) lut[dy + 2][dx + 2] = ic_find(dyx, dy, dx);
+  /* pairs (b, a, c): the lower entries a of i and c of j = i + off_b that name the same
+   * pixel k, a before b; they make the update of L_ib */
+  int pairs[IC_N * IC_N][3], np = 0;
+  for (int b = 0; b < IC_N; b++)
+    for (int a = 0; a < b; a++) {
+      int c = ic_find(dyx, dyx[a][0] - dyx[b][0], dyx[a][1] - dyx[b][1]);
+      if (c >= 0) pairs[np][0] = b, pairs[np][1] = a, pairs[np][2] = c, np++;
+    }
+  double *l = ic->l;
+  memset(l, 0, sizeof *l * (size_t)m * IC_S);
+  for (long k = 0; k < nwin; k++) {
+    const window *wd = &win[k];
+    double e[9][3];
+    window_offsets(col, w, wd, e);
+    int cy = wd->at / w, cx = wd->at % w;
+    for (int qi = 0; qi < 9; qi++) {
+      int ui = ic->uid[(cy + qi / 3 - 1 + 2) * ic->uw + cx + qi % 3 - 1 + 2];
+      if (ui < 0) continue;
+      for (int qj = 0; qj <= qi; qj++) {
+        int uj = ic->uid[(cy + qj / 3 - 1 + 2) * ic->uw + cx + qj % 3 - 1 + 2];
+        if (uj < 0) continue;
+        double v = window_entry(wd->m, e[qi], e[qj]);
+        if (qj == qi)
+          l[(size_t)ui * IC_S + IC_N] += 1.0 + v;
+        else
+          l[(size_t)ui * IC_S + lut[qj / 3 - qi / 3 + 2][qj % 3 - qi % 3 + 2]] += v;
+      }
+    }
+  }
+  for (long i = 0; i < m; i++) {
+    double *li = l + (size_t)i * IC_S;
+    const int *nbp = ic->uid + ic->upos[i];
+    int p = 0;
+    double d = li[IC_N] * (1.0 + shift);
+    for (int b = 0; b < IC_N; b++) {
+      int j = nbp[ic->off[b]];
+      if (j < 0) {
+        for (; p < np && pairs[p][0] == b; p++) continue;
+        li[b] = 0;
+        continue;
+      }
+      double s = li[b];
+      const double *lj = l + (size_t)j * IC_S;
+      for (; p < np && pairs[p][0] == b; p++) s -= li[pairs[p][1]] * lj[pairs[p][2]];
+      li[b] = s / lj[IC_N];
+      d -= li[b] * li[b];
+    }
+    if (!(d > 1e-12)) return 1;
+    li[IC_N] = sqrt(d);
+  }
+  return 0;
+}
+
+/* z = (L L^T)^-1 z, in place. */
+static void ic_apply(const ichol *ic, long m, double *z) {
+  const double *l = ic->l;
+  for (long i = 0; i < m; i++) {
+    const double *li = l + (size_t)i * IC_S;
+    const int *nbp = ic->uid + ic->upos[i];
+    double s = z[i];
+    for (int b = 0; b < IC_N; b++) {
+      int j = nbp[ic->off[b]];
+      if (j >= 0) s -= li[b] * z[j];
+    }
+    z[i] = s / li[IC_N];
+  }
+  for (long i = m - 1; i >= 0; i--) {
+    const double *li = l + (size_t)i * IC_S;
+    const int *nbp = ic->uid + ic->upos[i];
+    double zi = z[i] / li[IC_N];
+    z[i] = zi;
+    for (int b = 0; b < IC_N; b++) {
+      int j = nbp[ic->off[b]];
+      if (j >= 0) z[j] -= li[b] * zi;
+    }
+  }
+}
+
+/* The diagonal of L at the unknowns into d (full grid, read at the unknowns only). */
+static void diagonal(int w, const float *col, const window *win, long nwin, const int *idx,
+                     long m, double *d) {
+  for (long k = 0; k < m; k++) d[idx[k]] = 0;
+  for (long k = 0; k < nwin; k++) {
+    double e[9][3];
+    window_offsets(col, w, &win[k], e);
+    for (int q = 0; q < 9; q++)
+      d[win[k].at + (q / 3 - 1) * w + q % 3 - 1] += 1.0 + window_entry(win[k].m, e[q], e[q]);
+  }
+}
+
+static int solve_grid(const grid *g, const mt_cf_opts *o, int level, int *iters,
+                      double *resid);
+
+/* Coarse-to-fine start: g's problem at half resolution (colours and alpha averaged over 2x2,
+ * a coarse pixel unknown when any of its four is), solved, and bilinearly upsampled into the
+ * unknowns of g->x. Returns -1 when out of memory. */
+static int coarse_start(const grid *g, const mt_cf_opts *o, int level) {
+  grid c = {(g->w + 1) / 2, (g->h + 1) / 2, NULL, NULL, NULL};
+  size_t cn = (size_t)c.w * c.h;
+  c.col = malloc(cn * 3 * sizeof *c.col);
+  c.var = calloc(cn, 1);
+  c.x = malloc(cn * sizeof *c.x);
+  int rc = -1;
+  if (!c.col || !c.var || !c.x) goto done;
+  for (int y = 0; y < c.h; y++)
+    for (int x = 0; x < c.w; x++) {
+      double s[4] = {0, 0, 0, 0};
+      int cnt = 0, v = 0;
+      for (int dy = 0; dy < 2; dy++)
+        for (int dx = 0; dx < 2; dx++) {
+          int fx = 2 * x + dx, fy = 2 * y + dy;
+          if (fx >= g->w || fy >= g->h) continue;
+          size_t i = (size_t)fy * g->w + fx;
+          for (int k = 0; k < 3; k++) s[k] += g->col[i * 3 + k];
+          s[3] += g->x[i];
+          v |= g->var[i];
+          cnt++;
+        }
+      size_t i = (size_t)y * c.w + x;
+      for (int k = 0; k < 3; k++) c.col[i * 3 + k] = (float)(s[k] / cnt);
+      c.x[i] = s[3] / cnt;
+      c.var[i] = (uint8_t)v;
+    }
+  int it;
+  double res;
+  if (solve_grid(&c, o, level + 1, &it, &res)) goto done;
+  for (int y = 0; y < g->h; y++) {
+    double sy = (y + 0.5) / 2 - 0.5;
+    int y0 = sy < 0 ? 0 : (int)sy, y1 = y0 + 1 < c.h ? y0 + 1 : c.h - 1;
+    double fy = sy < 0 ? 0 : sy - y0;
+    for (int x = 0; x < g->w; x++) {
+      size_t i = (size_t)y * g->w + x;
+      if (!g->var[i]) continue;
+      double sx = (x + 0.5) / 2 - 0.5;
+      int x0 = sx < 0 ? 0 : (int)sx, x1 = x0 + 1 < c.w ? x0 + 1 : c.w - 1;
+      double fx = sx < 0 ? 0 : sx - x0;
+      const double *r0 = c.x + (size_t)y0 * c.w, *r1 = c.x + (size_t)y1 * c.w;
+      g->x[i] = (1 - fy) * ((1 - fx) * r0[x0] + fx * r0[x1]) +
+                fy * ((1 - fx) * r1[x0] + fx * r1[x1]);
+    }
+  }
+  rc = 0;
+done:
+  free(c.col);
+  free(c.var);
+  free(c.x);
+  return rc;
+}
+
+/* Solves g's unknowns: windows, right-hand side, then preconditioned CG from g->x until
+ * ||r|| <= tol ||b|| or max_iter. iters and resid get the count and the final relative
+ * residual. Returns -1 when out of memory. */
+static int solve_grid(const grid *g, const mt_cf_opts *o, int level, int *iters,
+                      double *resid) {
+  const int w = g->w, h = g->h;
+  const size_t n = (size_t)w * h;
+  *iters = 0;
+  *resid = 0;
+  long m = 0;
+  for (size_t i = 0; i < n; i++) m += g->var[i];
+  if (!m || w < 3 || h < 3) return 0;
+  if (level < o->coarse && w >= 24 && h >= 24 && coarse_start(g, o, level)) return -1;
+
+  uint8_t *near = calloc(n, 1); /* 1: the window centred here touches an unknown */
+  int *idx = malloc(sizeof *idx * (size_t)m);
+  double *p = calloc(n, sizeof *p), *q = malloc(n * sizeof *q);
+  double *r = malloc(sizeof *r * (size_t)m), *z = malloc(sizeof *z * (size_t)m), *dinv = NULL;
+  window *win = NULL;
+  ichol ic = {w + 4, NULL, NULL, NULL, {0}};
+  int rc = -1;
+  if (!near || !idx || !p || !q || !r || !z) goto done;
   /* the windows that touch an unknown pixel */
-  lap_system s = {rw, rh, col, win, 0};
-  for (int y = 1; y < rh - 1; y++)
-    for (int xx = 1; xx < rw - 1; xx++) {
-      size_t c = (size_t)y * rw + xx;
+  long nwin = 0;
+  for (int y = 1; y < h - 1; y++)
+    for (int x = 1; x < w - 1; x++) {
+      size_t c = (size_t)y * w + x;
       int any = 0;
       for (int dy = -1; dy <= 1 && !any; dy++)
-        any = var[c + dy * rw - 1] | var[c + dy * rw] | var[c + dy * rw + 1];
-      if (any) window_stats(col, rw, xx, y, eps, &win[s.nwin++]);
+        any = g->var[c + dy * w - 1] | g->var[c + dy * w] | g->var[c + dy * w + 1];
+      near[c] = (uint8_t)any;
+      nwin += any;
     }
-  /* b = -(L x_known)_U, r0 = -(L x)_U with the guess in x */
-  for (size_t i = 0; i < n; i++) p[i] = var[i] ? 0.0 : x[i];
-  laplacian(&s, p, q);
-  double bnorm = 0;
+  win = malloc(sizeof *win * (size_t)(nwin ? nwin : 1));
+  if (!win) goto done;
+  nwin = 0;
+  for (int y = 1; y < h - 1; y++)
+    for (int x = 1; x < w - 1; x++)
+      if (near[(size_t)y * w + x]) window_stats(g->col, w, x, y, o->eps, &win[nwin++]);
+  m = 0;
   for (size_t i = 0; i < n; i++)
-    if (var[i]) bnorm += q[i] * q[i];
-  bnorm = sqrt(bnorm);
-  laplacian(&s, x, q);
-  /* the unknowns' indices, so that the vector steps touch only them (r and p stay 0
-   * elsewhere, as laplacian() needs of p) */
-  int *idx = malloc(sizeof *idx * (size_t)nvar);
-  if (!idx) goto done;
-  long m = 0;
-  for (size_t i = 0; i < n; i++)
-    if (var[i]) idx[m++] = (int)i;
-  double rz = 0;
-  memset(r, 0, sizeof *r * n);
-  memset(p, 0, sizeof *p * n);
-  for (long k = 0; k < m; k++) {
-    int i = idx[k];
-    r[i] = p[i] = -q[i];
-    rz += r[i] * r[i];
+    if (g->var[i]) idx[m++] = (int)i;
+
+  /* the preconditioner: 1 / diag(L) (Jacobi), or IC(0) */
+  int precond = o->precond;
+  if (precond == MT_CF_ICHOL) {
+    ic.uid = malloc(sizeof *ic.uid * (size_t)ic.uw * (h + 2));
+    ic.upos = malloc(sizeof *ic.upos * (size_t)m);
+    ic.l = malloc(sizeof *ic.l * (size_t)m * IC_S);
+    if (!ic.uid || !ic.upos || !ic.l) goto done;
+    for (size_t i = 0; i < (size_t)ic.uw * (h + 2); i++) ic.uid[i] = -1;
+    for (long k = 0; k < m; k++) {
+      ic.upos[k] = (idx[k] / w + 2) * ic.uw + idx[k] % w + 2;
+      ic.uid[ic.upos[k]] = (int)k;
+    }
+    int dyx[IC_N][2];
+    ic_offsets(dyx);
+    for (int b = 0; b < IC_N; b++) ic.off[b] = dyx[b][0] * ic.uw + dyx[b][1];
+    /* the diagonal raised by 1% from the start, 10% and 100% on a breakdown, then Jacobi */
+    double shift = 1e-2;
+    while (ic_build(&ic, w, g->col, win, nwin, m, shift)) {
+      shift *= 10;
+      if (shift > 1) {
+        precond = MT_CF_JACOBI;
+        break;
+      }
+    }
   }
-  double rnorm = sqrt(rz), scale = bnorm > 1e-12 ? bnorm : 1.0;
+  if (precond == MT_CF_JACOBI) {
+    if (!(dinv = malloc(sizeof *dinv * (size_t)m))) goto done;
+    diagonal(w, g->col, win, nwin, idx, m, q);
+    for (long k = 0; k < m; k++) dinv[k] = q[idx[k]] > 1e-12 ? 1.0 / q[idx[k]] : 1.0;
+  }
+  /* b = -(L x_known)_U (p holds the known values only), r0 = -(L x)_U */
+  double *x = g->x;
+  for (size_t i = 0; i < n; i++) p[i] = g->var[i] ? 0.0 : x[i];
+  laplacian(w, g->col, win, nwin, idx, m, p, q);
+  double bnorm = 0;
+  for (long k = 0; k < m; k++) bnorm += q[idx[k]] * q[idx[k]];
+  bnorm = sqrt(bnorm);
+  laplacian(w, g->col, win, nwin, idx, m, x, q);
+  /* p must stay 0 off the unknowns, as laplacian() reads it everywhere */
+  memset(p, 0, n * sizeof *p);
+  double rr = 0, rz = 0;
+  for (long k = 0; k < m; k++) {
+    r[k] = -q[idx[k]];
+    rr += r[k] * r[k];
+  }
+#define PRECONDITION()                                                        \
+  do {                                                                        \
+    if (precond == MT_CF_JACOBI)                                              \
+      for (long k = 0; k < m; k++) z[k] = dinv[k] * r[k];                    \
+    else if (precond == MT_CF_ICHOL) {                                        \
+      memcpy(z, r, sizeof *z * (size_t)m);                                  \
+      ic_apply(&ic, m, z);                                                   \
+    } else                                                                    \
+      memcpy(z, r, sizeof *z * (size_t)m);                                  \
+  } while (0)
+  PRECONDITION();
+  for (long k = 0; k < m; k++) {
+    p[idx[k]] = z[k];
+    rz += r[k] * z[k];
+  }
+  double scale = bnorm > 1e-12 ? bnorm : 1.0;
   int it = 0;
-  while (rnorm > tol * scale && it < max_iter) {
-    laplacian(&s, p, q);
+  while (sqrt(rr) > o->tol * scale && it < o->max_iter) {
+    laplacian(w, g->col, win, nwin, idx, m, p, q);
     double pq = 0;
     for (long k = 0; k < m; k++) pq += p[idx[k]] * q[idx[k]];
     if (!(pq > 0)) break;
-    double step = rz / pq, rz_next = 0;
+    double step = rz / pq;
+    rr = 0;
     for (long k = 0; k < m; k++) {
       int i = idx[k];
       x[i] += step * p[i];
-      r[i] -= step * q[i];
-      rz_next += r[i] * r[i];
+      r[k] -= step * q[i];
+      rr += r[k] * r[k];
     }
+    PRECONDITION();
+    double rz_next = 0;
+    for (long k = 0; k < m; k++) rz_next += r[k] * z[k];
     double beta = rz_next / rz;
     rz = rz_next;
-    rnorm = sqrt(rz);
-    for (long k = 0; k < m; k++) p[idx[k]] = r[idx[k]] + beta * p[idx[k]];
+    for (long k = 0; k < m; k++) p[idx[k]] = z[k] + beta * p[idx[k]];
     it++;
   }
+#undef PRECONDITION
+  *iters = it;
+  *resid = sqrt(rr) / scale;
+  rc = 0;
+done:
+  free(near);
   free(idx);
-  res->iterations = it;
-  res->residual = rnorm / scale;
+  free(p);
+  free(q);
+  free(r);
+  free(z);
+  free(dinv);
+  free(win);
+  free(ic.uid);
+  free(ic.upos);
+  free(ic.l);
+  return rc;
+}
+
+void mt_cf_opts_init(mt_cf_opts *o, double eps, double tol, int max_iter) {
+  memset(o, 0, sizeof *o);
+  o->eps = eps;
+  o->tol = tol;
+  o->max_iter = max_iter;
+  o->precond = MT_CF_DEFAULT_PRECOND;
+  o->coarse = MT_CF_DEFAULT_COARSE;
+}
+
+int mt_closed_form_tile_opts(const mt_tile *t, const mt_cf_opts *o, uint8_t *alpha,
+                             mt_tile_result *res) {
+  const int rw = t->rw, rh = t->rh;
+  const size_t n = (size_t)rw * rh;
+  grid g = {rw, rh, malloc(n * 3 * sizeof(float)), calloc(n, 1), malloc(n * sizeof(double))};
+  int rc = -1;
+  memset(res, 0, sizeof *res);
+  if (!g.col || !g.var || !g.x) goto done;
+  /* colours, starting alpha, and which pixels are unknowns: the region's edges inside the
+   * photo are not, they hold the guess as boundary values */
+  for (int y = 0; y < rh; y++)
+    for (int x = 0; x < rw; x++) {
+      size_t i = (size_t)y * rw + x, gi = (size_t)(t->ry + y) * t->width + t->rx + x;
+      for (int k = 0; k < 3; k++) g.col[i * 3 + k] = t->rgb[gi * 3 + k] * (1.0f / 255);
+      int inner_x = (x > 0 || t->rx == 0) && (x < rw - 1 || t->rx + rw == t->width);
+      int inner_y = (y > 0 || t->ry == 0) && (y < rh - 1 || t->ry + rh == t->height);
+      g.var[i] = t->trimap[gi] != 0 && t->trimap[gi] != 255 && inner_x && inner_y;
+      g.x[i] = g.var[i] && o->flat_start ? 0.5 : t->guess[gi] / 255.0;
+    }
+  if (solve_grid(&g, o, 0, &res->iterations, &res->residual)) goto done;
   /* the core's unknown pixels out */
   for (int y = t->cy; y < t->cy + t->ch; y++)
-    for (int xx = t->cx; xx < t->cx + t->cw; xx++) {
-      size_t i = (size_t)(y - t->ry) * rw + (xx - t->rx);
-      if (!var[i]) continue;
-      double a = x[i] < 0 ? 0 : x[i] > 1 ? 1 : x[i];
-      alpha[(size_t)y * t->width + xx] = (uint8_t)(a * 255.0 + 0.5);
+    for (int x = t->cx; x < t->cx + t->cw; x++) {
+      size_t i = (size_t)(y - t->ry) * rw + (x - t->rx);
+      if (!g.var[i]) continue;
+      double a = g.x[i] < 0 ? 0 : g.x[i] > 1 ? 1 : g.x[i];
+      alpha[(size_t)y * t->width + x] = (uint8_t)(a * 255.0 + 0.5);
       res->unknown++;
     }
   rc = 0;
 done:
-  free(col);
-  free(var);
-  free(x);
-  free(r);
-  free(p);
-  free(q);
-  free(win);
+  free(g.col);
+  free(g.var);
+  free(g.x);
   return rc;
+}
+
+int mt_closed_form_tile(const mt_tile *t, double eps, double tol, int max_iter, uint8_t *alpha,
+                        mt_tile_result *res) {
+  mt_cf_opts o;
+  mt_cf_opts_init(&o, eps, tol, max_iter);
+  return mt_closed_form_tile_opts(t, &o, alpha, res);
 }
