@@ -19,6 +19,8 @@ typedef struct mt_cf_opts {
   int coarse;     /* levels of coarse-to-fine start: the tile is first solved at half (and
                      quarter, ...) resolution and that solution, upsampled, is the start */
   int flat_start; /* 1: start the unknowns from 0.5 instead of the guess */
+  double prior;   /* weight of a pull toward the guess, scaled by (2 guess - 1)^2: none
+                     where the guess is unsure */
 } mt_cf_opts;
 
 /* The defaults of mt_closed_form_tile with the given eps, tol and max_iter. */
