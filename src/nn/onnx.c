@@ -102,22 +102,35 @@ static nn_tensor *tensor_from_proto(const Onnx__TensorProto *p, nn_err *err) {
     nn_fail(err, NN_EUNSUPPORTED, "tensor '%s' is segmented", name);
     return NULL;
   }
-  for (size_t i = 0; i < p->n_dims; i++)
+  int64_t n = 1;
+  for (size_t i = 0; i < p->n_dims; i++) {
     if (p->dims[i] < 0) {
       nn_fail(err, NN_EFORMAT, "tensor '%s' has a negative dimension", name);
       return NULL;
     }
-  nn_tensor *t = nn_tensor_new(dt, (int)p->n_dims, p->dims, err);
-  if (!t) return NULL;
-  int64_t n = nn_numel(t);
-  if (p->has_raw_data) {
-    size_t file_es = dt == NN_F16 ? 2 : nn_dtype_size(dt);
-    if (p->raw_data.len != (size_t)n * file_es) {
-      nn_fail(err, NN_EFORMAT, "tensor '%s': %zu bytes of data for %lld elements of %s", name,
-              p->raw_data.len, (long long)n, nn_dtype_name(dt));
-      nn_tensor_free(t);
+    if (p->dims[i] && n > (INT64_C(1) << 40) / p->dims[i]) {
+      nn_fail(err, NN_EFORMAT, "tensor '%s' is too large", name);
       return NULL;
     }
+    n *= p->dims[i];
+  }
+  /* The data must be in the file before memory is taken for it: a few bytes of model that
+   * only claim a huge tensor must not make the loader allocate (and zero) it. */
+  size_t file_es = dt == NN_F16 ? 2 : nn_dtype_size(dt);
+  size_t values = p->n_float_data + p->n_int32_data + p->n_int64_data + p->n_double_data +
+                  p->n_uint64_data;
+  if (p->has_raw_data ? p->raw_data.len != (size_t)n * file_es : n > 0 && (size_t)n > values) {
+    if (p->has_raw_data)
+      nn_fail(err, NN_EFORMAT, "tensor '%s': %zu bytes of data for %lld elements of %s", name,
+              p->raw_data.len, (long long)n, nn_dtype_name(dt));
+    else
+      nn_fail(err, NN_EFORMAT, "tensor '%s': %zu values for %lld elements", name, values,
+              (long long)n);
+    return NULL;
+  }
+  nn_tensor *t = nn_tensor_new(dt, (int)p->n_dims, p->dims, err);
+  if (!t) return NULL;
+  if (p->has_raw_data) {
     if (dt == NN_F16) {
       const uint8_t *b = p->raw_data.data;
       float *o = t->data;
@@ -153,7 +166,7 @@ nn_tensor *nn_onnx_load_tensor_file(const char *path, nn_err *err) {
 static char *dup_bytes(const ProtobufCBinaryData *b) {
   char *s = malloc(b->len + 1);
   if (s) {
-    memcpy(s, b->data, b->len);
+    if (b->len) memcpy(s, b->data, b->len); /* an empty field may have no data pointer */
     s[b->len] = 0;
   }
   return s;
@@ -171,8 +184,9 @@ static int convert_attr(const Onnx__NodeProto *np, const Onnx__AttributeProto *a
       if (!(a->s = dup_bytes(&ap->s))) return nn_fail(err, NN_ENOMEM, "out of memory");
       break;
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR:
-      if (!ap->t) return nn_fail(err, NN_EFORMAT, "%s node '%s': attribute '%s' has no tensor",
-                                 np->op_type, np->name ? np->name : "", a->name);
+      if (!ap->t)
+        return nn_fail(err, NN_EFORMAT, "%s node '%s': attribute '%s' has no tensor",
+                       np->op_type ? np->op_type : "", np->name ? np->name : "", a->name);
       a->t = tensor_from_proto(ap->t, err);
       if (!a->t) return err ? err->code : NN_EFORMAT;
       break;
@@ -180,13 +194,14 @@ static int convert_attr(const Onnx__NodeProto *np, const Onnx__AttributeProto *a
       a->n = (int)ap->n_floats;
       a->floats = malloc((ap->n_floats + 1) * sizeof(float));
       if (!a->floats) return nn_fail(err, NN_ENOMEM, "out of memory");
-      memcpy(a->floats, ap->floats, ap->n_floats * sizeof(float));
+      if (ap->n_floats) /* an empty list has no array: memcpy from NULL is undefined */
+        memcpy(a->floats, ap->floats, ap->n_floats * sizeof(float));
       break;
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS:
       a->n = (int)ap->n_ints;
       a->ints = malloc((ap->n_ints + 1) * sizeof(int64_t));
       if (!a->ints) return nn_fail(err, NN_ENOMEM, "out of memory");
-      memcpy(a->ints, ap->ints, ap->n_ints * sizeof(int64_t));
+      if (ap->n_ints) memcpy(a->ints, ap->ints, ap->n_ints * sizeof(int64_t));
       break;
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__STRINGS:
       a->n = (int)ap->n_strings;
@@ -199,7 +214,8 @@ static int convert_attr(const Onnx__NodeProto *np, const Onnx__AttributeProto *a
     default:
       return nn_fail(err, NN_EUNSUPPORTED,
                      "%s node '%s': attribute '%s' is of a kind not supported (type %d)",
-                     np->op_type, np->name ? np->name : "", a->name, (int)ap->type);
+                     np->op_type ? np->op_type : "", np->name ? np->name : "", a->name,
+                     (int)ap->type);
   }
   return NN_OK;
 }
@@ -223,11 +239,18 @@ static int value_info(nn_graph *g, const Onnx__ValueInfoProto *vi, int id, nn_er
       return nn_fail(err, NN_EUNSUPPORTED, "graph value '%s' has rank %zu", vi->name,
                      tt->shape->n_dim);
     t->ndim = (int)tt->shape->n_dim;
+    int64_t n = 1; /* declared dims are untrusted: bounded as nn_tensor_alloc bounds them */
     for (size_t i = 0; i < tt->shape->n_dim; i++) {
       const Onnx__TensorShapeProto__Dimension *d = tt->shape->dim[i];
       t->dims[i] = d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE
                        ? d->dim_value
                        : -1;
+      if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE &&
+          d->dim_value < 0)
+        return nn_fail(err, NN_EFORMAT, "graph value '%s' has a negative dimension", vi->name);
+      if (t->dims[i] > 0 && n > (INT64_C(1) << 40) / t->dims[i])
+        return nn_fail(err, NN_EFORMAT, "graph value '%s' is too large", vi->name);
+      if (t->dims[i] > 0) n *= t->dims[i];
     }
   }
   return NN_OK;
@@ -246,6 +269,14 @@ static int convert_node(nn_graph *g, const Onnx__NodeProto *np, nn_err *err) {
     return nn_fail(err, NN_EINVAL, "%s node '%s': %zu inputs and %zu outputs; expected %d-%d "
                    "inputs and %d-%d outputs", op_type, name, np->n_input, np->n_output,
                    op->min_inputs, op->max_inputs, op->min_outputs, op->max_outputs);
+  /* An empty name marks an omitted optional input or output; the ops' shape and run take
+   * the first min_inputs inputs and min_outputs outputs as present. */
+  for (int i = 0; i < op->min_inputs; i++)
+    if (!np->input[i][0])
+      return nn_fail(err, NN_EINVAL, "%s node '%s': input %d is required", op_type, name, i);
+  for (int i = 0; i < op->min_outputs; i++)
+    if (!np->output[i][0])
+      return nn_fail(err, NN_EINVAL, "%s node '%s': output %d is required", op_type, name, i);
   int idx = nn_graph_add_node(g);
   if (idx < 0) return nn_fail(err, NN_ENOMEM, "out of memory");
   nn_node *n = &g->nodes[idx];
@@ -302,6 +333,9 @@ static int convert_graph(nn_graph *g, const Onnx__ModelProto *m, nn_err *err) {
   g->outputs = malloc(sizeof(int) * (gp->n_output + 1));
   if (!g->inputs || !g->outputs) return nn_fail(err, NN_ENOMEM, "out of memory");
   for (size_t i = 0; i < gp->n_input; i++) {
+    /* The name is optional in protobuf: a missing one would be a NULL string below. */
+    if (!gp->input[i]->name || !gp->input[i]->name[0])
+      return nn_fail(err, NN_EFORMAT, "graph input %zu has no name", i);
     int id = nn_graph_value(g, gp->input[i]->name);
     if (id < 0) return nn_fail(err, NN_ENOMEM, "out of memory");
     if (g->values[id].is_const) continue; /* older models list initialisers as inputs */
@@ -311,6 +345,8 @@ static int convert_graph(nn_graph *g, const Onnx__ModelProto *m, nn_err *err) {
   for (size_t i = 0; i < gp->n_node; i++)
     if (convert_node(g, gp->node[i], err)) return err ? err->code : 1;
   for (size_t i = 0; i < gp->n_output; i++) {
+    if (!gp->output[i]->name || !gp->output[i]->name[0])
+      return nn_fail(err, NN_EFORMAT, "graph output %zu has no name", i);
     int id = nn_graph_find(g, gp->output[i]->name);
     if (id < 0) return nn_fail(err, NN_EFORMAT, "graph output '%s' is never produced",
                                gp->output[i]->name);

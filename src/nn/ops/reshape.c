@@ -52,6 +52,8 @@ static int reshape_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tenso
     } else if (v < 0) {
       return nn_node_fail(node, err, NN_EINVAL, "shape[%d] = %lld is invalid", d, (long long)v);
     } else {
+      if (v > 0 && known > INT64_MAX / v) /* would wrap, and might then match the input */
+        return nn_node_fail(node, err, NN_EINVAL, "shape holds more than 2^63 elements");
       known *= v;
     }
     dims[d] = v;

@@ -102,11 +102,17 @@ static int resize_plan(const nn_node *node, nn_tensor *const *in, int n_in, int6
         return nn_node_fail(node, err, NN_EINVAL, "scale %g of axis %d is not positive", scales[d],
                             d);
       dims[d] = nn_resize_out_len(x->dims[d], scales[d]);
+      if (dims[d] < 0)
+        return nn_node_fail(node, err, NN_EINVAL, "scale %g of axis %d gives a length over %lld",
+                            scales[d], d, (long long)NN_RESIZE_MAX_LEN);
     } else {
       dims[d] = nn_get_i64(z, d);
       if (dims[d] < 0)
         return nn_node_fail(node, err, NN_EINVAL, "size %lld of axis %d is negative",
                             (long long)dims[d], d);
+      if (dims[d] > NN_RESIZE_MAX_LEN)
+        return nn_node_fail(node, err, NN_EINVAL, "size %lld of axis %d is over %lld",
+                            (long long)dims[d], d, (long long)NN_RESIZE_MAX_LEN);
       if (x->dims[d] == 0 && dims[d] != 0)
         return nn_node_fail(node, err, NN_EINVAL, "axis %d of length 0 cannot be resized", d);
     }

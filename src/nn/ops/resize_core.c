@@ -43,8 +43,9 @@ int nn_resize_round_from_str(const char *s) {
 }
 
 int64_t nn_resize_out_len(int64_t in, double scale) {
-  float len = (float)in * (float)scale;
-  return (int64_t)floorf(len);
+  float len = floorf((float)in * (float)scale);
+  if (!(len >= 0 && len <= (float)NN_RESIZE_MAX_LEN)) return -1; /* NaN too */
+  return (int64_t)len;
 }
 
 int nn_resize_supports(nn_resize_mode m, nn_dtype t) {

@@ -46,8 +46,14 @@ int nn_resize_mode_from_str(const char *s);
 int nn_resize_coord_from_str(const char *s);
 int nn_resize_round_from_str(const char *s);
 
+/* Longest axis a resize may give. The per-axis tap tables take up to 64 bytes per output
+ * index and are built at load (the layout pass checks the blocked form): a model's scales
+ * or sizes are untrusted input and must not make loading allocate gigabytes. */
+#define NN_RESIZE_MAX_LEN ((int64_t)1 << 24)
+
 /* Length of an axis of length in scaled by scale: floor(in * scale), the product taken in
- * single precision as onnxruntime does (so 10 * 0.7f gives 7). */
+ * single precision as onnxruntime does (so 10 * 0.7f gives 7). -1 when it is not a length
+ * or over NN_RESIZE_MAX_LEN (also for an infinite or NaN scale). */
 int64_t nn_resize_out_len(int64_t in, double scale);
 
 /* Whether elements of type t can be resized in mode m (nearest: any stored type;

@@ -86,7 +86,12 @@ static int upsample_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tens
   int rc = upsample_scales(node, in, n_in, scales, err);
   if (rc) return rc;
   int64_t dims[NN_MAX_DIMS];
-  for (int d = 0; d < x->ndim; d++) dims[d] = nn_resize_out_len(x->dims[d], scales[d]);
+  for (int d = 0; d < x->ndim; d++) {
+    dims[d] = nn_resize_out_len(x->dims[d], scales[d]);
+    if (dims[d] < 0)
+      return nn_node_fail(node, err, NN_EINVAL, "scale %g of axis %d gives a length over %lld",
+                          scales[d], d, (long long)NN_RESIZE_MAX_LEN);
+  }
   nn_set_shape(out[0], x->dtype, x->ndim, dims);
   return NN_OK;
 }

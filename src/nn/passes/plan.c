@@ -70,6 +70,17 @@ static void concat_slices(const nn_graph *g, int i, int *first, int *last, const
   }
 }
 
+/* Over the 2^40 elements nn_tensor_alloc allows (the shapes come from the model, which is
+ * untrusted input): its byte count could not even be computed without overflow. */
+static int too_large(const nn_tensor *t) {
+  int64_t n = 1;
+  for (int i = 0; i < t->ndim; i++) {
+    if (t->dims[i] > 0 && n > (INT64_C(1) << 40) / t->dims[i]) return 1;
+    n *= t->dims[i];
+  }
+  return 0;
+}
+
 int nn_pass_plan(nn_graph *g, nn_err *err) {
   free(g->plan_offset);
   g->plan_offset = NULL;
@@ -97,6 +108,15 @@ int nn_pass_plan(nn_graph *g, nn_err *err) {
     for (int k = 0; k < n->n_in; k++)
       if (n->in[k] >= 0 && first[n->in[k]] >= 0) last[n->in[k]] = i;
   }
+  for (int v = 0; v < nv; v++)
+    if (first[v] >= 0 && known(&g->values[v].t) && too_large(&g->values[v].t)) {
+      free(first);
+      free(last);
+      free(items);
+      free(offset);
+      return nn_fail(err, NN_EINVAL, "value '%s' has more than 2^40 elements",
+                     g->values[v].name);
+    }
   for (int k = 0; k < g->n_outputs; k++) first[g->outputs[k]] = -1; /* handed to the caller */
   /* A Conv with a fused Add writes into its addend's buffer: one interval for both. */
   int *alias = malloc(sizeof(int) * (size_t)(nv + 1));

@@ -47,7 +47,7 @@ int nn_pass_toposort(nn_graph *g, nn_err *err) {
       break;
     }
   } else {
-    memcpy(g->nodes, sorted, sizeof(nn_node) * (size_t)n);
+    if (n) memcpy(g->nodes, sorted, sizeof(nn_node) * (size_t)n); /* no nodes: nodes is NULL */
     nn_graph_link(g);
   }
   free(ready);
