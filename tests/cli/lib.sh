@@ -37,3 +37,14 @@ finish() {
   if [ "$failures" -ne 0 ]; then echo "$failures check(s) failed"; exit 1; fi
   echo "all checks passed"
 }
+
+# needs_model: skips the test (status 77) unless the default model is there; sets src, photo
+# (the example) and model.
+needs_model() {
+  src=${CUTOUT_SOURCE_DIR:-.}
+  photo=$src/examples/portrait-curls.jpg
+  model=$src/models/isnet-fp16.onnx
+  if [ ! -f "$model" ]; then
+    echo "SKIP: model absent: run scripts/fetch-models.sh"; exit 77
+  fi
+}

@@ -1,15 +1,10 @@
 # Matting from the command line: cutout remove --matting (full and fast) with --debug-dir,
-# cutout trimap, and cutout matte over a trimap; sure pixels of the trimap come out exactly 0/255 and the
-# soft band changes; bad matting options fail before any work.
+# cutout trimap, and cutout matte over a trimap; sure pixels of the trimap come out exactly
+# 0/255 and the soft band changes; bad matting options fail before any work.
 set -u
 cutout=$1
 . "$(dirname "$0")/lib.sh"
-src=${CUTOUT_SOURCE_DIR:-.}
-photo=$src/examples/portrait-curls.jpg
-if [ ! -f "$src/models/isnet-fp16.onnx" ]; then
-  echo "SKIP: model absent: run scripts/fetch-models.sh"; exit 77
-fi
-model=$src/models/isnet-fp16.onnx
+needs_model
 
 # count IMG OP VALUE: pixels of IMG (one band) for which IMG OP VALUE holds
 count() {

@@ -3,11 +3,7 @@
 set -u
 cutout=$1
 . "$(dirname "$0")/lib.sh"
-src=${CUTOUT_SOURCE_DIR:-.}
-photo=$src/examples/portrait-curls.jpg
-if [ ! -f "$src/models/isnet-fp16.onnx" ]; then
-  echo "SKIP: model absent: run scripts/fetch-models.sh"; exit 77
-fi
+needs_model
 cd "$tmp"
 cp "$photo" photo.jpg
 expect 0 "$cutout" remove photo.jpg -o out.png --model "$src/models/isnet-fp16.onnx"

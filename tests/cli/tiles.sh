@@ -3,12 +3,7 @@
 set -u
 cutout=$1
 . "$(dirname "$0")/lib.sh"
-src=${CUTOUT_SOURCE_DIR:-.}
-photo=$src/examples/portrait-curls.jpg
-if [ ! -f "$src/models/isnet-fp16.onnx" ]; then
-  echo "SKIP: model absent: run scripts/fetch-models.sh"; exit 77
-fi
-model=$src/models/isnet-fp16.onnx
+needs_model
 expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --tile 0 --model "$model"
 expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --tile 16 --model "$model"
 expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --tile 512 --overlap 400 --model "$model"
