@@ -120,7 +120,7 @@ typedef struct ct_remove_options {
   ct_matting matting; /* alpha matting at the photo's resolution (default off) */
   int trimap_fg;    /* mask >= this is sure foreground before erosion; 0: 240 */
   int trimap_bg;    /* mask <= this is sure background before erosion; 0: 10 */
-  int trimap_erode; /* pixels the sure regions shrink by; 0: chosen from the mask and size */
+  int trimap_erode; /* pixels the sure regions shrink by; 0: the photo's larger side / 400 */
   int trimap_slic;  /* 1: the unknown band snaps to SLIC superpixels of the photo */
   const ct_image *trimap; /* when set: this trimap (1 channel, the photo's size: 0 background,
                          255 foreground, anything else unknown) instead of one made */
