@@ -17,6 +17,12 @@ int nn_read_file(const char *path, void **buf, size_t *len, nn_err *err) {
     fclose(f);
     return nn_fail(err, NN_EIO, "'%s' is not a regular file", path);
   }
+  if ((uint64_t)st.st_size > NN_MAX_FILE_BYTES) {
+    fclose(f);
+    return nn_fail(err, NN_EFORMAT,
+                   "'%s' is %lld bytes: more than a protobuf file can hold (2 GiB)", path,
+                   (long long)st.st_size);
+  }
   size_t n = (size_t)st.st_size;
   void *p = malloc(n ? n : 1);
   if (!p) {

@@ -2,6 +2,7 @@
 #ifndef CUTOUT_NN_ONNX_H
 #define CUTOUT_NN_ONNX_H
 #include <stddef.h>
+#include <stdint.h>
 
 #include "nn/graph.h"
 
@@ -15,7 +16,9 @@ int nn_onnx_load_buffer(const void *buf, size_t len, nn_graph **out, nn_err *err
 /* A serialised TensorProto (e.g. ONNX test data input_0.pb) as a tensor. */
 nn_tensor *nn_onnx_load_tensor_file(const char *path, nn_err *err);
 
-/* Reads a whole file into memory (for model and tensor files). */
+/* Reads a whole file into memory (for model and tensor files); larger files than
+ * NN_MAX_FILE_BYTES, the most a protobuf message may hold, are refused before reading. */
+#define NN_MAX_FILE_BYTES ((uint64_t)2 << 30)
 int nn_read_file(const char *path, void **buf, size_t *len, nn_err *err);
 
 #endif

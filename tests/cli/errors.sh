@@ -27,6 +27,17 @@ if [ -f "$src/models/isnet-fp16.onnx" ]; then
   head -c 3000000 "$src/models/isnet-fp16.onnx" > "$tmp/cut-short.onnx"
   expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --model "$tmp/cut-short.onnx"
 fi
+# A decompression bomb: a 300 KB PNG that declares 320 megapixels is refused from its header,
+# in well under the memory it would take (checked below 200 MB peak).
+vips black "$tmp/bomb.png" 20000 16000
+expect fail /usr/bin/time -f "%M" -o "$tmp/rss" "$cutout" remove "$tmp/bomb.png" -o "$tmp/out.png"
+check "the pixel count is the reason" grep -q "over the limit of" "$tmp/stderr"
+rss=$(tail -n 1 "$tmp/rss")
+check "refused before decoding (peak RSS $rss KB)" test "$rss" -lt 200000
+# A model file past what protobuf can hold (a sparse 3 GB file): refused before it is read.
+truncate -s 3G "$tmp/huge.onnx"
+expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --model "$tmp/huge.onnx"
+check "the size is the reason" grep -q "more than a protobuf file can hold" "$tmp/stderr"
 check "no output written by the failures above" test ! -e "$tmp/out.png"
 
 # The input is never overwritten, whichever way the output names it.
