@@ -19,7 +19,7 @@ APT_PACKAGES=(
   libvips-dev libvips-tools libdnnl-dev libopenblas-dev libprotobuf-c-dev protobuf-c-compiler
   libonnx-dev libonnx-testdata libvlfeat-dev libcjson-dev libmicrohttpd-dev
   libopencv-contrib-dev
-  curl chromium wrk time
+  curl chromium wrk time valgrind
 )
 ORT_CHECK_MODEL=/usr/share/libonnx-testdata/data/node/test_add/model.onnx
 
