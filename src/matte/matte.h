@@ -44,10 +44,12 @@ int mt_trimap(const uint8_t *mask, const uint8_t *rgb, int width, int height,
 int mt_trimap_auto_erode(const uint8_t *mask, int width, int height, int fg_threshold,
                          int bg_threshold);
 
-/* Widens trimap's unknown band to every SLIC superpixel of rgb that straddles the mask's 50%
- * boundary (trimap_slic.c). */
+/* Snaps trimap's unknown band to the SLIC superpixels of rgb (trimap_slic.c): a superpixel
+ * that straddles the mask's 50% boundary becomes unknown, one whose mask is all >=
+ * fg_threshold (all <= bg_threshold) sure foreground (background). */
 int mt_trimap_slic(const uint8_t *mask, const uint8_t *rgb, int width, int height,
-                   uint8_t *trimap, char *err, size_t errlen);
+                   int fg_threshold, int bg_threshold, uint8_t *trimap, char *err,
+                   size_t errlen);
 
 /* ---- Alpha solvers: solve.c runs them tile by tile over the unknown band; closed_form.c
  * (full: matting Laplacian + preconditioned conjugate gradient), guided.c (fast: colour

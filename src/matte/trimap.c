@@ -105,6 +105,8 @@ int mt_trimap(const uint8_t *mask, const uint8_t *rgb, int width, int height,
       if (sure[i] && (pass < 2 || mask[i] >= MT_FAR_LEVEL)) trimap[i] = fg ? 255 : 0;
   }
   free(sure);
-  if (o->slic) return mt_trimap_slic(mask, rgb, width, height, trimap, err, errlen);
+  if (o->slic)
+    return mt_trimap_slic(mask, rgb, width, height, o->fg_threshold, o->bg_threshold, trimap,
+                          err, errlen);
   return 0;
 }

@@ -1,6 +1,7 @@
 /* The trimap's band snapped to SLIC superpixels (Gupta & Raman 2017): a superpixel that
  * straddles the mask's boundary (holds pixels on both sides of 50%) becomes unknown, so the
- * band follows the colour edges of the photo, not only the mask's. VLFeat segments the
+ * band follows the colour edges of the photo, not only the mask's; one whose pixels are all
+ * past a threshold becomes sure, so the band does not cut through a uniform region. VLFeat segments the
  * photo tile by tile (128 x 128, only tiles with unknown pixels: 1.8x faster than 256 at
  * 2000x1500 with 99% of the band the same), so memory stays at one tile's planes whatever
  * the photo's size. */
@@ -14,7 +15,8 @@
 #define TILE 128
 
 int mt_trimap_slic(const uint8_t *mask, const uint8_t *rgb, int width, int height,
-                   uint8_t *trimap, char *err, size_t errlen) {
+                   int fg_threshold, int bg_threshold, uint8_t *trimap, char *err,
+                   size_t errlen) {
   if (!rgb) {
     if (err && errlen) snprintf(err, errlen, "superpixels need the photo");
     return -1;
@@ -23,7 +25,7 @@ int mt_trimap_slic(const uint8_t *mask, const uint8_t *rgb, int width, int heigh
   int region = big / 100 < 8 ? 8 : big / 100 > 32 ? 32 : big / 100;
   float *img = malloc(sizeof(float) * TILE * TILE * 3);
   vl_uint32 *label = malloc(sizeof(vl_uint32) * TILE * TILE);
-  uint8_t *side = NULL; /* per label: bit 1 foreground seen, bit 2 background seen */
+  uint8_t *side = NULL; /* per label: the lowest and the highest mask value in it */
   size_t nside = 0;
   int rc = -1;
   if (!img || !label) goto done;
@@ -44,18 +46,28 @@ int mt_trimap_slic(const uint8_t *mask, const uint8_t *rgb, int width, int heigh
                       (vl_size)(region * region / 4));
       vl_uint32 most = 0;
       for (size_t i = 0; i < plane; i++) most = label[i] > most ? label[i] : most;
-      if ((size_t)most + 1 > nside) {
-        uint8_t *s = realloc(side, (size_t)most + 1);
+      if (2 * ((size_t)most + 1) > nside) {
+        uint8_t *s = realloc(side, 2 * ((size_t)most + 1));
         if (!s) goto done;
-        side = s, nside = (size_t)most + 1;
+        side = s, nside = 2 * ((size_t)most + 1);
       }
-      memset(side, 0, (size_t)most + 1);
+      for (size_t k = 0; k <= most; k++) side[2 * k] = 255, side[2 * k + 1] = 0;
       for (int y = 0; y < th; y++)
-        for (int x = 0; x < tw; x++)
-          side[label[(size_t)y * tw + x]] |= mask[(size_t)(ty + y) * width + tx + x] >= 128 ? 1 : 2;
+        for (int x = 0; x < tw; x++) {
+          uint8_t *mm = side + 2 * label[(size_t)y * tw + x];
+          uint8_t v = mask[(size_t)(ty + y) * width + tx + x];
+          if (v < mm[0]) mm[0] = v;
+          if (v > mm[1]) mm[1] = v;
+        }
+      /* straddling: unknown; all sure foreground or all sure background: sure */
       for (int y = 0; y < th; y++)
-        for (int x = 0; x < tw; x++)
-          if (side[label[(size_t)y * tw + x]] == 3) trimap[(size_t)(ty + y) * width + tx + x] = MT_UNKNOWN;
+        for (int x = 0; x < tw; x++) {
+          const uint8_t *mm = side + 2 * label[(size_t)y * tw + x];
+          uint8_t *t = trimap + (size_t)(ty + y) * width + tx + x;
+          if (mm[0] < 128 && mm[1] >= 128) *t = MT_UNKNOWN;
+          else if (mm[0] >= fg_threshold) *t = 255;
+          else if (mm[1] <= bg_threshold) *t = 0;
+        }
     }
   rc = 0;
 done:

@@ -2,7 +2,8 @@
  *   - thresholds and an exact square erosion of both sure regions;
  *   - a subject cut by the frame is not eroded from the frame;
  *   - the automatic erosion grows with the image's size, the band with the mask's blur;
- *   - with superpixels, the band reaches a colour edge the mask misses by a few pixels;
+ *   - with superpixels, the band reaches a colour edge the mask misses by a few pixels, and
+ *     superpixels inside a wide band whose mask is all sure become sure;
  *   - bad arguments fail cleanly. */
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,21 @@ int main(void) {
   for (int y = 0; y < H; y++) reached &= at(tri, 100, y) == MT_UNKNOWN;
   CHECK(reached);
   CHECK(at(tri, 40, 100) == 255 && at(tri, 180, 100) == 0);
+  /* a wide band: uniform superpixels inside it, all sure in the mask, become sure */
+  o.erode = 10;
+  o.slic = 0;
+  CHECK(mt_trimap(mask, NULL, W, H, &o, tri, err, sizeof err) == 0);
+  uint8_t plain[20];
+  for (int k = 0; k < 20; k++) plain[k] = at(tri, 94 + k, 100);
+  o.slic = 1;
+  CHECK(mt_trimap(mask, rgb, W, H, &o, tri, err, sizeof err) == 0);
+  int was_band = 1, now_sure = 0;
+  for (int k = 0; k < 20; k++) {
+    was_band &= plain[k] == MT_UNKNOWN;
+    now_sure += at(tri, 94 + k, 100) != MT_UNKNOWN;
+  }
+  printf("of the 20 band pixels of row 100, %d are sure after the superpixel snap\n", now_sure);
+  CHECK(was_band && now_sure > 0 && at(tri, 100, 100) == MT_UNKNOWN);
   CHECK(mt_trimap(mask, NULL, W, H, &o, tri, err, sizeof err) == -1); /* slic needs rgb */
 
   /* bad arguments */
