@@ -83,6 +83,12 @@ static int decode(VipsImage *in, const char *name, ct_img **out, char *err, size
                     "%s is %dx%d (%.1f megapixels), over the limit of %.1f megapixels", name,
                     w, h, pixels / 1e6, limit / 1e6);
   }
+  if (in->Xsize > IMG_MAX_SIDE || in->Ysize > IMG_MAX_SIDE) {
+    int w = in->Xsize, h = in->Ysize;
+    g_object_unref(in);
+    return img_fail(err, errlen, IMG_ETOOBIG, "%s is %dx%d: a side over %d pixels", name, w,
+                    h, IMG_MAX_SIDE);
+  }
   int orientation = vips_image_get_orientation(in);
   VipsImage *rgb = NULL;
   if (to_srgb8(in, &rgb)) {

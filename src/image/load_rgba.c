@@ -97,6 +97,12 @@ int img_load_rgba(const char *path, ct_img **out, int *had_alpha, char *err, siz
                     "%s is %dx%d (%.1f megapixels), over the limit of %.1f megapixels", name,
                     w, h, pixels / 1e6, limit / 1e6);
   }
+  if (in->Xsize > IMG_MAX_SIDE || in->Ysize > IMG_MAX_SIDE) {
+    int w = in->Xsize, h = in->Ysize;
+    g_object_unref(in);
+    return img_fail(err, errlen, IMG_ETOOBIG, "%s is %dx%d: a side over %d pixels", name, w,
+                    h, IMG_MAX_SIDE);
+  }
   VipsImage *rgba = NULL, *rot = NULL;
   int alpha = 0;
   if (vips_autorot(in, &rot, NULL)) {

@@ -34,6 +34,10 @@ expect fail /usr/bin/time -f "%M" -o "$tmp/rss" "$cutout" remove "$tmp/bomb.png"
 check "the pixel count is the reason" grep -q "over the limit of" "$tmp/stderr"
 rss=$(tail -n 1 "$tmp/rss")
 check "refused before decoding (peak RSS $rss KB)" test "$rss" -lt 200000
+# A 20-byte PBM declaring 1 x 3967356 pixels (under the pixel limit, but a side no photo
+# has): refused from its header, where decoding it took 16 s.
+expect fail "$cutout" remove "$src/fuzz/regress/mask/tall-1x3967356-pbm" -o "$tmp/out.png"
+check "the side is the reason" grep -q "a side over" "$tmp/stderr"
 # A model file past what protobuf can hold (a sparse 3 GB file): refused before it is read.
 truncate -s 3G "$tmp/huge.onnx"
 expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --model "$tmp/huge.onnx"
