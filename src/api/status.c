@@ -68,3 +68,12 @@ ct_status ct_from_img(ct_error *err, int img_code, const char *msg) {
   }
   return ct_fail(err, code, "%s", msg);
 }
+
+ct_status ct_check_plane(const ct_image *photo, const ct_image *plane, const char *what,
+                         ct_error *err) {
+  if (plane->channels != 1 || plane->width != photo->width || plane->height != photo->height)
+    return ct_fail(err, CT_ERR_ARGUMENT, "the %s must be 1 channel of %dx%d, not %d of %dx%d",
+                   what, photo->width, photo->height, plane->channels, plane->width,
+                   plane->height);
+  return CT_OK;
+}

@@ -24,8 +24,8 @@
  * plain CG hit max_iter 500 on both (1.7 s, 10.4 s), IC(0) 415 / 242 iterations (0.9 s,
  * 5.9 s), IC(0) + coarse 395 / 274 (1.0 s, 8.5 s). Jacobi does not help because L's
  * diagonal is nearly uniform; IC(0) cuts the iterations 3-4x at ~2.3x the cost of one and
- * wins 1.8-2x; the coarse start saves iterations but its own solve costs as much, so it is
- * not the default. The matting Laplacian is no M-matrix and IC(0) of L itself met a pivot
+ * wins 1.8-2x; the coarse start saves iterations but its own solve costs as much, so it was
+ * not kept. The matting Laplacian is no M-matrix and IC(0) of L itself met a pivot
  * <= 0 in many tiles of the composites; with L's diagonal raised by 1% it failed in a few,
  * with 10% in none. So the factor starts at 1% (the same iterations as at 0% or 0.1% where
  * those worked, 256 over five 1000x750 composites, and fewer refactorisations), retries at
@@ -46,12 +46,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "matte/closed_form.h"
 #include "matte/matte.h"
 #include "matte/solve_tile.h"
 
-#define MT_CF_DEFAULT_PRECOND MT_CF_ICHOL
-#define MT_CF_DEFAULT_COARSE 0
+/* The solver's settings: the regulariser, the stopping rule and the prior's weight. */
+typedef struct cf_opts {
+  double eps, tol, prior;
+  int max_iter;
+} cf_opts;
 
 typedef struct window {
   int at;       /* centre, as an index into the grid */
@@ -59,7 +61,7 @@ typedef struct window {
   double m[6];  /* (Sigma + eps/9 I)^-1: xx, xy, xz, yy, yz, z */
 } window;
 
-/* One level of the problem: colours, which pixels are unknown, and alpha (the start on
+/* The problem of one tile: colours, which pixels are unknown, and alpha (the start on
  * entry, the solution on return; known pixels are never changed). */
 typedef struct grid {
   int w, h;
@@ -280,70 +282,7 @@ static void diagonal(int w, const float *col, const window *win, long nwin, cons
   }
 }
 
-static int solve_grid(const grid *g, const mt_cf_opts *o, int level, int *iters,
-                      double *resid);
-
-/* Coarse-to-fine start: g's problem at half resolution (colours and alpha averaged over 2x2,
- * a coarse pixel unknown when any of its four is), solved, and bilinearly upsampled into the
- * unknowns of g->x. Returns -1 when out of memory. */
-static int coarse_start(const grid *g, const mt_cf_opts *o, int level) {
-  grid c = {(g->w + 1) / 2, (g->h + 1) / 2, NULL, NULL, NULL};
-  size_t cn = (size_t)c.w * c.h;
-  c.col = malloc(cn * 3 * sizeof *c.col);
-  c.var = calloc(cn, 1);
-  c.x = malloc(cn * sizeof *c.x);
-  int rc = -1;
-  if (!c.col || !c.var || !c.x) goto done;
-  for (int y = 0; y < c.h; y++)
-    for (int x = 0; x < c.w; x++) {
-      double s[4] = {0, 0, 0, 0};
-      int cnt = 0, v = 0;
-      for (int dy = 0; dy < 2; dy++)
-        for (int dx = 0; dx < 2; dx++) {
-          int fx = 2 * x + dx, fy = 2 * y + dy;
-          if (fx >= g->w || fy >= g->h) continue;
-          size_t i = (size_t)fy * g->w + fx;
-          for (int k = 0; k < 3; k++) s[k] += g->col[i * 3 + k];
-          s[3] += g->x[i];
-          v |= g->var[i];
-          cnt++;
-        }
-      size_t i = (size_t)y * c.w + x;
-      for (int k = 0; k < 3; k++) c.col[i * 3 + k] = (float)(s[k] / cnt);
-      c.x[i] = s[3] / cnt;
-      c.var[i] = (uint8_t)v;
-    }
-  int it;
-  double res;
-  if (solve_grid(&c, o, level + 1, &it, &res)) goto done;
-  for (int y = 0; y < g->h; y++) {
-    double sy = (y + 0.5) / 2 - 0.5;
-    int y0 = sy < 0 ? 0 : (int)sy, y1 = y0 + 1 < c.h ? y0 + 1 : c.h - 1;
-    double fy = sy < 0 ? 0 : sy - y0;
-    for (int x = 0; x < g->w; x++) {
-      size_t i = (size_t)y * g->w + x;
-      if (!g->var[i]) continue;
-      double sx = (x + 0.5) / 2 - 0.5;
-      int x0 = sx < 0 ? 0 : (int)sx, x1 = x0 + 1 < c.w ? x0 + 1 : c.w - 1;
-      double fx = sx < 0 ? 0 : sx - x0;
-      const double *r0 = c.x + (size_t)y0 * c.w, *r1 = c.x + (size_t)y1 * c.w;
-      g->x[i] = (1 - fy) * ((1 - fx) * r0[x0] + fx * r0[x1]) +
-                fy * ((1 - fx) * r1[x0] + fx * r1[x1]);
-    }
-  }
-  rc = 0;
-done:
-  free(c.col);
-  free(c.var);
-  free(c.x);
-  return rc;
-}
-
-/* Solves g's unknowns: windows, right-hand side, then preconditioned CG from g->x until
- * ||r|| <= tol ||b|| or max_iter. iters and resid get the count and the final relative
- * residual. Returns -1 when out of memory. */
-static int solve_grid(const grid *g, const mt_cf_opts *o, int level, int *iters,
-                      double *resid) {
+static int solve_grid(const grid *g, const cf_opts *o, int *iters, double *resid) {
   const int w = g->w, h = g->h;
   const size_t n = (size_t)w * h;
   *iters = 0;
@@ -351,7 +290,6 @@ static int solve_grid(const grid *g, const mt_cf_opts *o, int level, int *iters,
   long m = 0;
   for (size_t i = 0; i < n; i++) m += g->var[i];
   if (!m || w < 3 || h < 3) return 0;
-  if (level < o->coarse && w >= 24 && h >= 24 && coarse_start(g, o, level)) return -1;
 
   uint8_t *near = calloc(n, 1); /* 1: the window centred here touches an unknown */
   int *idx = malloc(sizeof *idx * (size_t)m);
@@ -389,9 +327,9 @@ static int solve_grid(const grid *g, const mt_cf_opts *o, int level, int *iters,
     lam[k] = o->prior * c * c;
   }
 
-  /* the preconditioner: 1 / diag(L) (Jacobi), or IC(0) */
-  int precond = o->precond;
-  if (precond == MT_CF_ICHOL) {
+  /* the preconditioner: IC(0), or 1 / diag(L) (Jacobi) when IC(0) breaks down */
+  int jacobi = 0;
+  {
     ic.uid = malloc(sizeof *ic.uid * (size_t)ic.uw * (h + 2));
     ic.upos = malloc(sizeof *ic.upos * (size_t)m);
     ic.l = malloc(sizeof *ic.l * (size_t)m * IC_S);
@@ -409,12 +347,12 @@ static int solve_grid(const grid *g, const mt_cf_opts *o, int level, int *iters,
     while (ic_build(&ic, w, g->col, win, nwin, m, shift, lam)) {
       shift *= 10;
       if (shift > 1) {
-        precond = MT_CF_JACOBI;
+        jacobi = 1;
         break;
       }
     }
   }
-  if (precond == MT_CF_JACOBI) {
+  if (jacobi) {
     if (!(dinv = malloc(sizeof *dinv * (size_t)m))) goto done;
     diagonal(w, g->col, win, nwin, idx, m, q);
     for (long k = 0; k < m; k++)
@@ -437,13 +375,12 @@ static int solve_grid(const grid *g, const mt_cf_opts *o, int level, int *iters,
   }
 #define PRECONDITION()                                                        \
   do {                                                                        \
-    if (precond == MT_CF_JACOBI)                                              \
+    if (jacobi)                                                               \
       for (long k = 0; k < m; k++) z[k] = dinv[k] * r[k];                    \
-    else if (precond == MT_CF_ICHOL) {                                        \
+    else {                                                                    \
       memcpy(z, r, sizeof *z * (size_t)m);                                  \
       ic_apply(&ic, m, z);                                                   \
-    } else                                                                    \
-      memcpy(z, r, sizeof *z * (size_t)m);                                  \
+    }                                                                         \
   } while (0)
   PRECONDITION();
   for (long k = 0; k < m; k++) {
@@ -494,20 +431,10 @@ done:
   return rc;
 }
 
-#define MT_CF_DEFAULT_PRIOR 1e-3
-
-void mt_cf_opts_init(mt_cf_opts *o, double eps, double tol, int max_iter) {
-  memset(o, 0, sizeof *o);
-  o->eps = eps;
-  o->tol = tol;
-  o->max_iter = max_iter;
-  o->precond = MT_CF_DEFAULT_PRECOND;
-  o->coarse = MT_CF_DEFAULT_COARSE;
-  o->prior = MT_CF_DEFAULT_PRIOR;
-}
-
-int mt_closed_form_tile_opts(const mt_tile *t, const mt_cf_opts *o, uint8_t *alpha,
-                             mt_tile_result *res) {
+int mt_closed_form_tile(const mt_tile *t, double eps, double tol, int max_iter, uint8_t *alpha,
+                        mt_tile_result *res) {
+  const cf_opts opts = {eps, tol, 1e-3 /* the prior: see the header comment */, max_iter},
+                *o = &opts;
   const int rw = t->rw, rh = t->rh;
   const size_t n = (size_t)rw * rh;
   grid g = {rw, rh, malloc(n * 3 * sizeof(float)), calloc(n, 1), malloc(n * sizeof(double))};
@@ -523,9 +450,9 @@ int mt_closed_form_tile_opts(const mt_tile *t, const mt_cf_opts *o, uint8_t *alp
       int inner_x = (x > 0 || t->rx == 0) && (x < rw - 1 || t->rx + rw == t->width);
       int inner_y = (y > 0 || t->ry == 0) && (y < rh - 1 || t->ry + rh == t->height);
       g.var[i] = t->trimap[gi] != 0 && t->trimap[gi] != 255 && inner_x && inner_y;
-      g.x[i] = g.var[i] && o->flat_start ? 0.5 : t->guess[gi] / 255.0;
+      g.x[i] = t->guess[gi] / 255.0;
     }
-  if (solve_grid(&g, o, 0, &res->iterations, &res->residual)) goto done;
+  if (solve_grid(&g, o, &res->iterations, &res->residual)) goto done;
   /* the core's unknown pixels out */
   for (int y = t->cy; y < t->cy + t->ch; y++)
     for (int x = t->cx; x < t->cx + t->cw; x++) {
@@ -541,11 +468,4 @@ done:
   free(g.var);
   free(g.x);
   return rc;
-}
-
-int mt_closed_form_tile(const mt_tile *t, double eps, double tol, int max_iter, uint8_t *alpha,
-                        mt_tile_result *res) {
-  mt_cf_opts o;
-  mt_cf_opts_init(&o, eps, tol, max_iter);
-  return mt_closed_form_tile_opts(t, &o, alpha, res);
 }

@@ -8,15 +8,6 @@
 #include "image/image.h"
 #include "matte/matte.h"
 
-static ct_status check_plane(const ct_image *photo, const ct_image *plane, const char *what,
-                             ct_error *err) {
-  if (plane->channels != 1 || plane->width != photo->width || plane->height != photo->height)
-    return ct_fail(err, CT_ERR_ARGUMENT, "the %s must be 1 channel of %dx%d, not %d of %dx%d",
-                   what, photo->width, photo->height, plane->channels, plane->width,
-                   plane->height);
-  return CT_OK;
-}
-
 static void trimap_opts(const ct_remove_options *opts, mt_trimap_opts *t) {
   mt_trimap_opts_init(t);
   if (!opts) return;
@@ -35,7 +26,7 @@ ct_status ct_trimap(const ct_image *photo, const ct_image *mask, const ct_remove
   if (mask->channels != 1) return ct_fail(err, CT_ERR_ARGUMENT, "the mask must be 1 channel");
   if (t.slic && !photo)
     return ct_fail(err, CT_ERR_ARGUMENT, "snapping the trimap to superpixels needs the photo");
-  ct_status st = photo ? check_plane(photo, mask, "mask", err) : CT_OK;
+  ct_status st = photo ? ct_check_plane(photo, mask, "mask", err) : CT_OK;
   if (st) return st;
   ct_img *out = img_new(mask->width, mask->height, 1);
   uint8_t *copy = NULL;
@@ -61,8 +52,8 @@ ct_status ct_matte(const ct_image *photo, const ct_image *mask, const ct_image *
                    const ct_remove_options *opts, ct_image **alpha, ct_error *err) {
   if (!photo || !mask || !alpha) return ct_fail(err, CT_ERR_ARGUMENT, "missing argument");
   *alpha = NULL;
-  ct_status st = trimap ? check_plane(photo, trimap, "trimap", err) : CT_OK;
-  if (!st) st = check_plane(photo, mask, "mask", err);
+  ct_status st = trimap ? ct_check_plane(photo, trimap, "trimap", err) : CT_OK;
+  if (!st) st = ct_check_plane(photo, mask, "mask", err);
   if (st) return st;
   ct_matting mode = opts ? opts->matting : CT_MATTING_OFF;
   if (mode != CT_MATTING_OFF && mode != CT_MATTING_FAST && mode != CT_MATTING_FULL)

@@ -17,10 +17,8 @@ ct_status ct_composite(const ct_image *photo, const ct_image *alpha,
   if (!photo || !alpha || !out) return ct_fail(err, CT_ERR_ARGUMENT, "missing argument");
   *out = NULL;
   const int w = photo->width, h = photo->height;
-  if (alpha->channels != 1 || alpha->width != w || alpha->height != h)
-    return ct_fail(err, CT_ERR_ARGUMENT,
-                   "the alpha must be 1 channel of %dx%d, not %d of %dx%d", w, h,
-                   alpha->channels, alpha->width, alpha->height);
+  ct_status checked = ct_check_plane(photo, alpha, "alpha", err);
+  if (checked) return checked;
   if (photo->channels != 1 && photo->channels != 3 && photo->channels != 4)
     return ct_fail(err, CT_ERR_ARGUMENT, "the photo must have 1, 3 or 4 channels, not %d",
                    photo->channels);

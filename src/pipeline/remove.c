@@ -42,9 +42,8 @@ ct_status ct_apply_mask(const ct_image *photo, const ct_image *mask, ct_image **
                         ct_error *err) {
   if (!photo || !mask || !rgba) return ct_fail(err, CT_ERR_ARGUMENT, "missing argument");
   *rgba = NULL;
-  if (mask->channels != 1 || mask->width != photo->width || mask->height != photo->height)
-    return ct_fail(err, CT_ERR_ARGUMENT, "the mask must be 1 channel of %dx%d, not %d of %dx%d",
-                   photo->width, photo->height, mask->channels, mask->width, mask->height);
+  ct_status st = ct_check_plane(photo, mask, "mask", err);
+  if (st) return st;
   ct_img *out = img_new(photo->width, photo->height, 4);
   if (!out)
     return ct_fail(err, CT_ERR_MEMORY, "out of memory for a %dx%d image", photo->width,

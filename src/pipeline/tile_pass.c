@@ -125,10 +125,8 @@ ct_status ct_tiled_mask(ct_model *model, const ct_image *photo, const ct_image *
   *mask = NULL;
   if (tiles_run) *tiles_run = 0;
   int W = photo->width, H = photo->height;
-  if (global_mask->channels != 1 || global_mask->width != W || global_mask->height != H)
-    return ct_fail(err, CT_ERR_ARGUMENT,
-                   "the global mask must be 1 channel of %dx%d, not %d of %dx%d", W, H,
-                   global_mask->channels, global_mask->width, global_mask->height);
+  ct_status checked = ct_check_plane(photo, global_mask, "global mask", err);
+  if (checked) return checked;
   int size, overlap;
   ct_status st = tile_geometry(model, opts, &size, &overlap, err);
   if (st) return st;
