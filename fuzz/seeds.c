@@ -3,7 +3,9 @@
  *          checked to load, prepare and optimise: a seed the engine refuses would fuzz only
  *          the error paths);
  *   image  small photos in the formats libvips reads, most through the project's encoder;
- *   mask   small grey masks and trimaps.
+ *   mask   small grey masks and trimaps;
+ *   safetensors  checkpoints as training writes them (st_write), with metadata and several
+ *          dtypes.
  * Generated rather than committed: they are binary, and the encoders make them in a moment.
  *
  *   fuzz_seeds DIR
@@ -18,6 +20,7 @@
 
 #include "image/image_internal.h"
 #include "nn/nn.h"
+#include "train/safetensors.h"
 
 static int failures;
 
@@ -515,9 +518,41 @@ static void mask_seeds(const char *dir) {
   img_free(rgb);
 }
 
+static void safetensors_seeds(const char *dir) {
+  float w[2 * 3 * 3 * 3];
+  for (int i = 0; i < 54; i++) w[i] = (float)i / 7 - 3;
+  uint16_t half[4] = {0x3c00, 0xc000, 0x0001, 0x7c00};
+  int64_t steps[1] = {1234};
+  st_tensor ts[] = {
+      {.name = "enc.0.weight", .dtype = ST_F32, .ndim = 4, .shape = {2, 3, 3, 3}, .data = w,
+       .nbytes = sizeof w},
+      {.name = "enc.0.bias", .dtype = ST_F32, .ndim = 1, .shape = {2}, .data = w,
+       .nbytes = 8},
+      {.name = "half", .dtype = ST_F16, .ndim = 2, .shape = {2, 2}, .data = half,
+       .nbytes = sizeof half},
+      {.name = "bf", .dtype = ST_BF16, .ndim = 1, .shape = {4}, .data = half,
+       .nbytes = sizeof half},
+      {.name = "step", .dtype = ST_I64, .ndim = 0, .data = steps, .nbytes = 8},
+      {.name = "empty", .dtype = ST_F32, .ndim = 2, .shape = {0, 3}, .data = w, .nbytes = 0}};
+  st_meta meta[] = {{"arch", "unet"}, {"epoch", "3"}};
+  struct {
+    const char *name;
+    int n, nmeta;
+  } files[] = {{"full", 6, 2}, {"one", 1, 0}, {"meta", 0, 2}};
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    char path[4096];
+    nn_err err;
+    snprintf(path, sizeof path, "%s/safetensors/seed-%s.safetensors", dir, files[i].name);
+    if (st_write(path, ts, files[i].n, meta, files[i].nmeta, &err)) {
+      fprintf(stderr, "fuzz_seeds: %s\n", err.msg);
+      failures++;
+    }
+  }
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
-    fprintf(stderr, "usage: %s DIR (writes DIR/onnx, DIR/image, DIR/mask)\n", argv[0]);
+    fprintf(stderr, "usage: %s DIR (writes DIR/onnx, DIR/image, DIR/mask, DIR/safetensors)\n", argv[0]);
     return 2;
   }
   const char *dir = argv[1];
@@ -528,8 +563,8 @@ int main(int argc, char **argv) {
   }
   char sub[4096];
   if (make_dir(dir)) return 1;
-  const char *targets[] = {"onnx", "image", "mask"};
-  for (int i = 0; i < 3; i++) {
+  const char *targets[] = {"onnx", "image", "mask", "safetensors"};
+  for (int i = 0; i < 4; i++) {
     snprintf(sub, sizeof sub, "%s/%s", dir, targets[i]);
     if (make_dir(sub)) return 1;
   }
@@ -537,6 +572,7 @@ int main(int argc, char **argv) {
   onnx_seeds(dir);
   image_seeds(dir);
   mask_seeds(dir);
+  safetensors_seeds(dir);
   if (failures) {
     fprintf(stderr, "fuzz_seeds: %d seeds could not be made\n", failures);
     return 1;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs the libFuzzer targets of fuzz/ (ONNX models, photos, masks, the HTTP form).
+# Runs the libFuzzer targets of fuzz/ (ONNX models, photos, masks, the HTTP form, checkpoints).
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]    SECONDS per target (default 600);
-#                                            targets: onnx image mask http (default: all)
+#                                            targets: onnx image mask http safetensors
+#                                            (default: all)
 #
 # Configures and builds the clang fuzz build in build-fuzz (CC=clang, CUTOUT_FUZZ=ON: the
 # library instrumented for libFuzzer with ASan + UBSan) when it is not there, makes the seed
@@ -15,7 +16,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${CUTOUT_FUZZ_BUILD:-$ROOT/build-fuzz}
-ALL=(onnx image mask http)
+ALL=(onnx image mask http safetensors)
 SECS=${1:-600}
 [ $# -gt 0 ] && shift
 if ! [[ $SECS =~ ^[0-9]+$ ]] || [ "$SECS" -eq 0 ]; then

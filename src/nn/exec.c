@@ -12,8 +12,8 @@ static double seconds(void) {
   return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static int bind_input(const nn_graph *g, int i, const nn_tensor *given, nn_tensor *rt,
-                      nn_err *err) {
+int nn_bind_input(const nn_graph *g, int i, const nn_tensor *given, nn_tensor *rt,
+                  nn_err *err) {
   const nn_value *v = &g->values[g->inputs[i]];
   const nn_tensor *want = &v->t;
   if (!given || !given->data)
@@ -35,6 +35,37 @@ static int bind_input(const nn_graph *g, int i, const nn_tensor *given, nn_tenso
   rt->owned = 0;
   if (want->dtype == NN_F16) rt->dtype = NN_F16; /* stored as float either way */
   return NN_OK;
+}
+
+int nn_exec_node(nn_graph *g, int i, nn_tensor *rt, nn_err *err) {
+  nn_node *n = &g->nodes[i];
+  nn_tensor *in[16] = {0}, *out[16] = {0};
+  for (int k = 0; k < n->n_in; k++)
+    if (n->in[k] >= 0) in[k] = &rt[n->in[k]];
+  for (int k = 0; k < n->n_out; k++)
+    if (n->out[k] >= 0) {
+      out[k] = &rt[n->out[k]];
+      memset(out[k], 0, sizeof *out[k]);
+    }
+  int rc = n->op->shape(n, in, n->n_in, out, n->n_out, err);
+  if (rc == NN_EUNKNOWN)
+    rc = nn_node_fail(n, err, NN_EINVAL, "output shape could not be computed");
+  for (int k = 0; k < n->n_out && !rc; k++) {
+    if (!out[k]) continue;
+    const nn_tensor *planned = &g->values[n->out[k]].t;
+    out[k]->block = planned->block; /* the layout chosen by nn_pass_layout */
+    int64_t off = g->arena ? g->plan_offset[n->out[k]] : -1;
+    if (off >= 0 && nn_same_shape(out[k], planned) && out[k]->dtype == planned->dtype)
+      out[k]->data = (char *)g->arena + off; /* not owned: the arena holds it */
+    else
+      rc = nn_tensor_alloc(out[k], err);
+  }
+  if (!rc) {
+    double t0 = g->prof_sec ? seconds() : 0;
+    rc = n->op->run(n, in, n->n_in, out, n->n_out, err);
+    if (g->prof_sec) g->prof_sec[i] += seconds() - t0;
+  }
+  return rc;
 }
 
 int nn_run(nn_graph *g, nn_tensor *const *inputs, int n_inputs, nn_tensor **outputs,
@@ -63,35 +94,10 @@ int nn_run(nn_graph *g, nn_tensor *const *inputs, int n_inputs, nn_tensor **outp
     g->arena = aligned_alloc(64, g->plan_size ? g->plan_size : 64);
     if (!g->arena) rc = nn_fail(err, NN_ENOMEM, "out of memory for a %zu-byte arena", g->plan_size);
   }
-  for (int i = 0; i < n_inputs && !rc; i++) rc = bind_input(g, i, inputs[i], &rt[g->inputs[i]], err);
+  for (int i = 0; i < n_inputs && !rc; i++) rc = nn_bind_input(g, i, inputs[i], &rt[g->inputs[i]], err);
   for (int i = 0; i < g->n_nodes && !rc; i++) {
     nn_node *n = &g->nodes[i];
-    nn_tensor *in[16] = {0}, *out[16] = {0};
-    for (int k = 0; k < n->n_in; k++)
-      if (n->in[k] >= 0) in[k] = &rt[n->in[k]];
-    for (int k = 0; k < n->n_out; k++)
-      if (n->out[k] >= 0) {
-        out[k] = &rt[n->out[k]];
-        memset(out[k], 0, sizeof *out[k]);
-      }
-    rc = n->op->shape(n, in, n->n_in, out, n->n_out, err);
-    if (rc == NN_EUNKNOWN)
-      rc = nn_node_fail(n, err, NN_EINVAL, "output shape could not be computed");
-    for (int k = 0; k < n->n_out && !rc; k++) {
-      if (!out[k]) continue;
-      const nn_tensor *planned = &g->values[n->out[k]].t;
-      out[k]->block = planned->block; /* the layout chosen by nn_pass_layout */
-      int64_t off = g->arena ? g->plan_offset[n->out[k]] : -1;
-      if (off >= 0 && nn_same_shape(out[k], planned) && out[k]->dtype == planned->dtype)
-        out[k]->data = (char *)g->arena + off; /* not owned: the arena holds it */
-      else
-        rc = nn_tensor_alloc(out[k], err);
-    }
-    if (!rc) {
-      double t0 = g->prof_sec ? seconds() : 0;
-      rc = n->op->run(n, in, n->n_in, out, n->n_out, err);
-      if (g->prof_sec) g->prof_sec[i] += seconds() - t0;
-    }
+    rc = nn_exec_node(g, i, rt, err);
     for (int k = 0; k < n->n_in; k++) {
       int v = n->in[k];
       if (v >= 0 && --uses[v] == 0) nn_tensor_release(&rt[v]);

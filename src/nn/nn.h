@@ -29,6 +29,14 @@ int nn_keep_outputs(nn_graph *g, int n, nn_err *err);
 int nn_run(nn_graph *g, nn_tensor *const *inputs, int n_inputs, nn_tensor **outputs,
            int n_outputs, nn_err *err);
 
+/* The steps of nn_run, for other drivers (training's tape): binds given to graph input i
+ * in rt[g->inputs[i]] (rt: one tensor per value, constants already there), and runs node i
+ * on rt: its outputs' shapes inferred, their storage allocated (or placed in the arena of a
+ * planned graph), the op run. */
+int nn_bind_input(const nn_graph *g, int i, const nn_tensor *given, nn_tensor *rt,
+                  nn_err *err);
+int nn_exec_node(nn_graph *g, int i, nn_tensor *rt, nn_err *err);
+
 /* Per-node timing of later nn_run calls, and a table of where the time went
  * (by op type, then the slowest nodes). */
 int nn_profile_enable(nn_graph *g, nn_err *err);

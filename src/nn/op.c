@@ -37,6 +37,41 @@ int nn_run_copy(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, 
   return NN_OK;
 }
 
+int nn_backward_check(const nn_node *node, nn_tensor *const *in, int n_in,
+                      nn_tensor *const *out, int n_out, nn_tensor *const *dout,
+                      nn_tensor **din, nn_err *err) {
+  for (int k = 0; k < n_out; k++) {
+    const nn_tensor *d = dout[k];
+    if (!d) continue;
+    if (d->dtype != NN_F32 || d->block || !out[k] || !nn_same_shape(d, out[k]))
+      return nn_node_fail(node, err, NN_EINVAL,
+                          "the gradient of output %d must be plain float32 of its shape", k);
+  }
+  for (int k = 0; k < n_in; k++) {
+    const nn_tensor *d = din[k];
+    if (!d) continue;
+    if (d->dtype != NN_F32 || d->block || !in[k] || in[k]->block || !nn_same_shape(d, in[k]))
+      return nn_node_fail(node, err, NN_EINVAL,
+                          "the gradient of input %d must be plain float32 of its shape", k);
+  }
+  return NN_OK;
+}
+
+int nn_backward_copy(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *const *out,
+                     int n_out, nn_tensor *const *dout, nn_tensor **din, nn_err *err) {
+  (void)in, (void)out, (void)n_in, (void)n_out;
+  if (!dout[0] || !din[0]) return NN_OK;
+  if (dout[0]->dtype != NN_F32 || din[0]->dtype != NN_F32 ||
+      nn_numel(dout[0]) != nn_numel(din[0]))
+    return nn_node_fail(node, err, NN_EINVAL, "gradients must be float32 of the same size");
+  const float *g = dout[0]->data;
+  float *d = din[0]->data;
+  int64_t n = nn_numel(din[0]);
+#pragma omp parallel for simd schedule(static) if (n > 65536)
+  for (int64_t i = 0; i < n; i++) d[i] += g[i];
+  return NN_OK;
+}
+
 int nn_axis(int64_t axis, int rank) {
   if (axis < 0) axis += rank;
   return (axis < 0 || axis >= rank) ? -1 : (int)axis;

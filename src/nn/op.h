@@ -13,6 +13,11 @@
  *   blocked  1 when the node can run with its float data inputs in the channel-blocked
  *            layout `block` (nn/layout.h), given the inputs' dims (data may be NULL); its
  *            output is then in the same layout. NULL: plain layout only.
+ *   backward training (src/train/tape.c), float32 in the plain layout: given the inputs
+ *            and outputs of a run and dout[k], the gradient of the loss with respect to
+ *            output k (NULL when none reaches it), adds the gradient with respect to each
+ *            input k into din[k] (NULL when not wanted; else shaped as the input, and holding
+ *            what other consumers of that input already added). NULL: not differentiable.
  * Omitted optional inputs arrive as NULL pointers; omitted outputs likewise. */
 #ifndef CUTOUT_NN_OP_H
 #define CUTOUT_NN_OP_H
@@ -30,6 +35,8 @@ typedef struct nn_op {
              nn_err *err);
   void (*release)(nn_node *node);
   int (*blocked)(const nn_node *node, nn_tensor *const *in, int n_in, int block);
+  int (*backward)(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *const *out,
+                  int n_out, nn_tensor *const *dout, nn_tensor **din, nn_err *err);
 } nn_op;
 
 /* The op for (domain, op_type); NULL when unknown. "" and "ai.onnx" are the default domain. */
@@ -46,6 +53,14 @@ int nn_shape_as_input(const nn_tensor *x, nn_tensor *out);
  * Reshape, Unsqueeze): copies in[0]'s storage into out[0]'s. */
 int nn_run_copy(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,
                 nn_err *err);
+/* backward() of those ops: adds dout[0] into din[0] element by element. */
+int nn_backward_copy(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *const *out,
+                     int n_out, nn_tensor *const *dout, nn_tensor **din, nn_err *err);
+/* The checks every backward() starts with: float32 in the plain layout for each given
+ * gradient and, when din is given, its dims equal to its input's. */
+int nn_backward_check(const nn_node *node, nn_tensor *const *in, int n_in,
+                      nn_tensor *const *out, int n_out, nn_tensor *const *dout,
+                      nn_tensor **din, nn_err *err);
 /* Normalises a possibly negative axis for rank r; -1 when out of range. */
 int nn_axis(int64_t axis, int rank);
 /* Numpy-style broadcast of a and b's dims into out (dtype untouched). */

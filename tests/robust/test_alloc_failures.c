@@ -13,60 +13,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "alloc_fail.h"
 #include "check.h"
 #include "cutout.h"
 #include "eval/metrics.h"
 #include "nn/nn.h"
 #include "pipeline/channels.h"
-
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
-void *__real_aligned_alloc(size_t align, size_t n);
-char *__real_strdup(const char *s);
-
-static long fail_at, count; /* fail_at 0: never */
-static int injected;
-
-static int should_fail(void) {
-  if (!fail_at || ++count != fail_at) return 0;
-  injected = 1;
-  return 1;
-}
-void *__wrap_malloc(size_t n) { return should_fail() ? NULL : __real_malloc(n); }
-void *__wrap_calloc(size_t n, size_t size) {
-  return should_fail() ? NULL : __real_calloc(n, size);
-}
-void *__wrap_realloc(void *p, size_t n) { return should_fail() ? NULL : __real_realloc(p, n); }
-void *__wrap_aligned_alloc(size_t align, size_t n) {
-  return should_fail() ? NULL : __real_aligned_alloc(align, n);
-}
-char *__wrap_strdup(const char *s) { return should_fail() ? NULL : __real_strdup(s); }
-
-typedef int (*job)(void *ctx); /* 0 ok, 1 out of memory, -1 another failure */
-
-/* Fails each allocation of fn in turn; returns how many were tried. */
-static long every_failure(const char *name, job fn, void *ctx) {
-  long n;
-  for (n = 1;; n++) {
-    fail_at = n, count = 0, injected = 0;
-    int rc = fn(ctx);
-    fail_at = 0;
-    if (rc < 0) {
-      fprintf(stderr, "%s: allocation %ld failing gave another error\n", name, n);
-      check_failures++;
-    }
-    if (!injected) {
-      if (rc != 0) {
-        fprintf(stderr, "%s: failed with no allocation failing\n", name);
-        check_failures++;
-      }
-      break;
-    }
-  }
-  printf("%s: %ld allocations failed in turn, each handled\n", name, n - 1);
-  return n - 1;
-}
 
 /* ---- the jobs ---- */
 static int nn_job(void *ctx) {

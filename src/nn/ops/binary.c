@@ -251,6 +251,42 @@ static int binary_blocked(const nn_node *node, nn_tensor *const *in, int n_in, i
   return 1;
 }
 
+/* Gradients: each output element's dy goes to the elements of a and b it was computed from;
+ * where an input broadcasts, the contributions of the output elements sharing one add up. */
+static int binary_backward(int op, nn_node *node, nn_tensor *const *in, nn_tensor *const *out,
+                           nn_tensor *const *dout, nn_tensor **din, nn_err *err) {
+  int rc = nn_backward_check(node, in, 2, out, 1, dout, din, err);
+  if (rc || !dout[0] || (!din[0] && !din[1])) return rc;
+  if (in[0]->dtype != NN_F32 || in[1]->dtype != NN_F32)
+    return nn_node_fail(node, err, NN_EINVAL, "gradients need float32 inputs");
+  const nn_tensor *dy = dout[0];
+  int r = dy->ndim;
+  int64_t sa[NN_MAX_DIMS], sb[NN_MAX_DIMS], idx[NN_MAX_DIMS] = {0}, oa = 0, ob = 0;
+  input_strides(in[0], r, sa);
+  input_strides(in[1], r, sb);
+  const float *x = in[0]->data, *y = in[1]->data, *g = dy->data;
+  float *ga = din[0] ? din[0]->data : NULL, *gb = din[1] ? din[1]->data : NULL;
+  int64_t total = nn_numel(dy);
+  for (int64_t i = 0; i < total; i++) {
+    float d = g[i], xa = x[oa], yb = y[ob], da, db;
+    switch (op) {
+      case OP_ADD: da = d, db = d; break;
+      case OP_SUB: da = d, db = -d; break;
+      case OP_MUL: da = d * yb, db = d * xa; break;
+      default: da = d / yb, db = -d * xa / (yb * yb); break;
+    }
+    if (ga) ga[oa] += da;
+    if (gb) gb[ob] += db;
+    for (int k = r - 1; k >= 0; k--) {
+      oa += sa[k], ob += sb[k];
+      if (++idx[k] < dy->dims[k]) break;
+      oa -= sa[k] * dy->dims[k], ob -= sb[k] * dy->dims[k];
+      idx[k] = 0;
+    }
+  }
+  return NN_OK;
+}
+
 #define BINARY_OP(NAME, OP, BLOCKED)                                                      \
   static int run_##NAME(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out,    \
                         int n_out, nn_err *err) {                                         \
@@ -258,7 +294,14 @@ static int binary_blocked(const nn_node *node, nn_tensor *const *in, int n_in, i
     (void)n_out;                                                                          \
     return binary_run(OP, node, in, out, err);                                            \
   }                                                                                       \
-  const nn_op nn_op_##NAME = {#NAME, 2, 2, 1, 1, NULL, binary_shape, run_##NAME, NULL, BLOCKED};
+  static int backward_##NAME(nn_node *node, nn_tensor *const *in, int n_in,                \
+                             nn_tensor *const *out, int n_out, nn_tensor *const *dout,     \
+                             nn_tensor **din, nn_err *err) {                               \
+    (void)n_in, (void)n_out;                                                              \
+    return binary_backward(OP, node, in, out, dout, din, err);                            \
+  }                                                                                       \
+  const nn_op nn_op_##NAME = {#NAME, 2, 2, 1, 1, NULL, binary_shape, run_##NAME, NULL, BLOCKED, \
+                              backward_##NAME};
 
 BINARY_OP(Add, OP_ADD, binary_blocked)
 BINARY_OP(Sub, OP_SUB, binary_blocked)

@@ -187,4 +187,4 @@ static int cast_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **o
   return NN_OK;
 }
 
-const nn_op nn_op_Cast = {"Cast", 1, 1, 1, 1, cast_prepare, cast_shape, cast_run, NULL, NULL};
+const nn_op nn_op_Cast = {"Cast", 1, 1, 1, 1, cast_prepare, cast_shape, cast_run, NULL, NULL, NULL};

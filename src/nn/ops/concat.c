@@ -109,5 +109,30 @@ static int concat_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *
   return NN_OK;
 }
 
+/* Each input's gradient is its slice of the output's. */
+static int concat_backward(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *const *out,
+                           int n_out, nn_tensor *const *dout, nn_tensor **din, nn_err *err) {
+  int rc = nn_backward_check(node, in, n_in, out, n_out, dout, din, err);
+  if (rc || !dout[0]) return rc;
+  const nn_tensor *o = dout[0];
+  int r = o->ndim, axis = nn_axis(nn_attr_int(node, "axis", 0), r);
+  int64_t outer = 1, inner = 1;
+  for (int d = 0; d < axis; d++) outer *= o->dims[d];
+  for (int d = axis + 1; d < r; d++) inner *= o->dims[d];
+  int64_t out_row = o->dims[axis] * inner, at = 0;
+  const float *g = o->data;
+  for (int i = 0; i < n_in; i++) {
+    int64_t row = in[i]->dims[axis] * inner;
+    if (din[i]) {
+      float *d = din[i]->data;
+#pragma omp parallel for schedule(static) if (outer * row > 65536 && outer > 1)
+      for (int64_t k = 0; k < outer; k++)
+        for (int64_t j = 0; j < row; j++) d[k * row + j] += g[k * out_row + at + j];
+    }
+    at += row;
+  }
+  return NN_OK;
+}
+
 const nn_op nn_op_Concat = {"Concat", 1, 2147483647, 1, 1, concat_prepare, concat_shape,
-                            concat_run, NULL, concat_blocked};
+                            concat_run, NULL, concat_blocked, concat_backward};

@@ -95,4 +95,4 @@ static int constant_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor
 }
 
 const nn_op nn_op_Constant = {"Constant", 0, 0, 1, 1, constant_prepare, constant_shape,
-                              constant_run, NULL, NULL};
+                              constant_run, NULL, NULL, NULL};

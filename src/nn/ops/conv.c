@@ -1,5 +1,5 @@
 /* Conv: N-D (1-D to 3-D) convolution with groups, dilations, padding and optional bias,
- * computed by oneDNN in f32 (f16 tensors are stored as float, computed the same way, and
+ * and its gradients (conv_grad.c), computed by oneDNN in f32 (f16 tensors are stored as float, computed the same way, and
  * their results rounded to half precision). */
 #include <string.h>
 
@@ -70,6 +70,23 @@ static int conv_blocked(const nn_node *node, nn_tensor *const *in, int n_in, int
          nn_conv_blocked_ok(node, in[0], in[1], block);
 }
 
+/* Training: the gradients of x, w and b (plain float32, no fused Relu or Add). */
+static int conv_backward(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *const *out,
+                         int n_out, nn_tensor *const *dout, nn_tensor **din, nn_err *err) {
+  int rc = nn_backward_check(node, in, n_in, out, n_out, dout, din, err);
+  if (rc || !dout[0]) return rc;
+  if (n_in > 3 || nn_conv_fused_relu(node) || in[0]->dtype != NN_F32)
+    return nn_node_fail(node, err, NN_EINVAL, "gradients need an unfused float32 convolution");
+  nn_conv_geom g;
+  int64_t dims[NN_MAX_DIMS];
+  rc = nn_conv_geometry(node, in[0], in[1], &g, dims, err);
+  if (rc) return rc;
+  float *db = n_in > 2 && din[2] ? din[2]->data : NULL;
+  return nn_conv_backward_f32(node, &g, in[0]->data, in[1]->data, dout[0]->data,
+                              din[0] ? din[0]->data : NULL, din[1] ? din[1]->data : NULL, db,
+                              err);
+}
+
 const nn_op nn_op_Conv = {
     .name = "Conv",
     .min_inputs = 2,
@@ -81,4 +98,5 @@ const nn_op nn_op_Conv = {
     .run = conv_run,
     .release = nn_conv_release,
     .blocked = conv_blocked,
+    .backward = conv_backward,
 };

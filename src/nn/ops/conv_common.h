@@ -54,6 +54,12 @@ int nn_conv_geometry(const nn_node *node, const nn_tensor *x, const nn_tensor *w
 int nn_conv_f32(const nn_node *node, const nn_conv_geom *g, const float *x, int x_block,
                 const float *w, const float *b, float *y, int y_block, nn_err *err);
 
+/* The gradients of y = conv(x, w) + b (conv_grad.c): from dy (N M out), adds dL/dx into dx,
+ * dL/dw into dw and dL/db into db (each may be NULL: not wanted), all plain f32. */
+int nn_conv_backward_f32(const nn_node *node, const nn_conv_geom *g, const float *x,
+                         const float *w, const float *dy, float *dx, float *dw, float *db,
+                         nn_err *err);
+
 /* 1 when oneDNN has a fast (not reference) kernel for this 2-D convolution with input and
  * output in the channel-blocked layout `block`. */
 int nn_conv_blocked_ok(const nn_node *node, const nn_tensor *x, const nn_tensor *w, int block);

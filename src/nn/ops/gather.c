@@ -69,4 +69,4 @@ static int gather_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *
   return NN_OK;
 }
 
-const nn_op nn_op_Gather = {"Gather", 2, 2, 1, 1, NULL, gather_shape, gather_run, NULL, NULL};
+const nn_op nn_op_Gather = {"Gather", 2, 2, 1, 1, NULL, gather_shape, gather_run, NULL, NULL, NULL};

@@ -12,4 +12,4 @@ static int identity_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tens
 }
 
 const nn_op nn_op_Identity = {"Identity", 1, 1, 1, 1, NULL, identity_shape, nn_run_copy,
-                              NULL, NULL};
+                              NULL, NULL, nn_backward_copy};

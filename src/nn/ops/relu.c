@@ -60,4 +60,18 @@ static int relu_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **o
   return NN_OK;
 }
 
-const nn_op nn_op_Relu = {"Relu", 1, 1, 1, 1, NULL, relu_shape, relu_run, NULL, relu_blocked};
+/* dx += dy where x > 0 */
+static int relu_backward(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *const *out,
+                         int n_out, nn_tensor *const *dout, nn_tensor **din, nn_err *err) {
+  int rc = nn_backward_check(node, in, n_in, out, n_out, dout, din, err);
+  if (rc || !dout[0] || !din[0]) return rc;
+  const float *x = in[0]->data, *g = dout[0]->data;
+  float *d = din[0]->data;
+  int64_t n = nn_numel(in[0]);
+#pragma omp parallel for simd schedule(static) if (n > 65536)
+  for (int64_t i = 0; i < n; i++) d[i] += x[i] > 0 ? g[i] : 0.0f;
+  return NN_OK;
+}
+
+const nn_op nn_op_Relu = {"Relu", 1, 1, 1, 1, NULL, relu_shape, relu_run, NULL, relu_blocked,
+                          relu_backward};

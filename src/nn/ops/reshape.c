@@ -78,4 +78,5 @@ static int reshape_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tenso
 }
 
 const nn_op nn_op_Reshape = {"Reshape", 2, 2, 1, 1, reshape_prepare, reshape_shape,
-                             nn_run_copy, NULL, NULL};
+                             nn_run_copy, NULL, NULL,
+                             nn_backward_copy};

@@ -196,4 +196,4 @@ static int resize_blocked(const nn_node *node, nn_tensor *const *in, int n_in, i
 }
 
 const nn_op nn_op_Resize = {"Resize", 1, 4, 1, 1, resize_prepare, resize_shape, resize_run,
-                            resize_release, resize_blocked};
+                            resize_release, resize_blocked, NULL};

@@ -55,5 +55,20 @@ static int sigmoid_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor 
   return NN_OK;
 }
 
+/* dx += dy * y (1 - y) */
+static int sigmoid_backward(nn_node *node, nn_tensor *const *in, int n_in,
+                            nn_tensor *const *out, int n_out, nn_tensor *const *dout,
+                            nn_tensor **din, nn_err *err) {
+  int rc = nn_backward_check(node, in, n_in, out, n_out, dout, din, err);
+  if (rc || !dout[0] || !din[0]) return rc;
+  const float *y = out[0]->data, *g = dout[0]->data;
+  float *d = din[0]->data;
+  int64_t n = nn_numel(in[0]);
+#pragma omp parallel for simd schedule(static) if (n > 65536)
+  for (int64_t i = 0; i < n; i++) d[i] += g[i] * y[i] * (1.0f - y[i]);
+  return NN_OK;
+}
+
 /* Plain layout only: on channel-blocked data the zero padding would turn into 0.5. */
-const nn_op nn_op_Sigmoid = {"Sigmoid", 1, 1, 1, 1, NULL, sigmoid_shape, sigmoid_run, NULL, NULL};
+const nn_op nn_op_Sigmoid = {"Sigmoid", 1, 1, 1, 1, NULL, sigmoid_shape, sigmoid_run, NULL, NULL,
+                             sigmoid_backward};

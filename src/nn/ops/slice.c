@@ -179,4 +179,4 @@ static int slice_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **
   return NN_OK;
 }
 
-const nn_op nn_op_Slice = {"Slice", 1, 5, 1, 1, slice_prepare, slice_shape, slice_run, NULL, NULL};
+const nn_op nn_op_Slice = {"Slice", 1, 5, 1, 1, slice_prepare, slice_shape, slice_run, NULL, NULL, NULL};

@@ -61,4 +61,5 @@ static int unsqueeze_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_ten
 }
 
 const nn_op nn_op_Unsqueeze = {"Unsqueeze", 1, 2, 1, 1, unsqueeze_prepare, unsqueeze_shape,
-                               nn_run_copy, NULL, NULL};
+                               nn_run_copy, NULL, NULL,
+                             nn_backward_copy};

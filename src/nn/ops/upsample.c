@@ -110,4 +110,4 @@ static int upsample_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor
 }
 
 const nn_op nn_op_Upsample = {
-    "Upsample", 1, 2, 1, 1, upsample_prepare, upsample_shape, upsample_run, upsample_release, NULL};
+    "Upsample", 1, 2, 1, 1, upsample_prepare, upsample_shape, upsample_run, upsample_release, NULL, NULL};
