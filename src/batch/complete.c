@@ -9,11 +9,12 @@
 #include <vips/vips.h>
 
 #include "image/image.h"
+#include "image/image_internal.h"
 
 static VipsImage *header(const char *path) {
   char err[256];
   if (img_init("cutout", err, sizeof err)) return NULL;
-  VipsImage *im = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+  VipsImage *im = img_open_file(path, 1);
   if (!im) vips_error_clear();
   return im;
 }

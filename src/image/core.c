@@ -67,7 +67,9 @@ int img_init(const char *argv0, char *err, size_t errlen) {
       /* The loaders libvips marks untrusted (FITS, MATLAB, ImageMagick, ...) are not hardened
        * against hostile files: probing a 40-byte file, FITS (cfitsio) asked for 3.4 GB
        * (found by fuzz/fuzz_mask.c). Photos come in the formats the others read. PPM/PGM
-       * stays: a plain format whose size the loaders check from its header. */
+       * stays: a plain format whose size the loaders check from its header. Blocking stops
+       * them loading; libvips 8.14 still probes them when it looks for a file's loader, so
+       * files are opened as sources (img_open_file), which those loaders do not read. */
       vips_block_untrusted_set(TRUE);
       vips_operation_block_set("VipsForeignLoadPpm", FALSE);
       g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, drop_log, NULL);

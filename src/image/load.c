@@ -1,5 +1,7 @@
 /* Decoding: any format libvips reads, to upright 8-bit sRGB without alpha. */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -125,6 +127,19 @@ corrupt:
   return img_fail(err, errlen, IMG_ECORRUPT, "%s is damaged or truncated: %s", name, why);
 }
 
+/* A source on an open descriptor: it has no file name, so libvips asks only its source
+ * loaders (given a name, it probes every file loader as well). */
+static VipsSource *open_source(const char *path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    vips_error("cutout", "cannot open %s", path);
+    return NULL;
+  }
+  VipsSource *src = vips_source_new_from_descriptor(fd); /* it keeps a duplicate */
+  close(fd);
+  return src;
+}
+
 int img_check_file(const char *path, char *name, size_t namelen, char *err, size_t errlen) {
   snprintf(name, namelen, "'%s'", path);
   struct stat st;
@@ -137,12 +152,26 @@ int img_check_file(const char *path, char *name, size_t namelen, char *err, size
   fclose(f);
   if (st.st_size == 0)
     return img_fail(err, errlen, IMG_EFORMAT, "%s is empty, not an image", name);
-  if (!vips_foreign_find_load(path)) {
+  VipsSource *src = open_source(path);
+  const char *loader = src ? vips_foreign_find_load_source(src) : NULL;
+  if (src) g_object_unref(src);
+  if (!loader) {
     vips_error_clear();
     return img_fail(err, errlen, IMG_EFORMAT, "%s is not an image in a format libvips can read",
                     name);
   }
   return IMG_OK;
+}
+
+VipsImage *img_open_file(const char *path, int sequential) {
+  VipsSource *src = open_source(path);
+  if (!src) return NULL;
+  VipsImage *im =
+      sequential ? vips_image_new_from_source(src, "", "access", VIPS_ACCESS_SEQUENTIAL,
+                                              "fail_on", VIPS_FAIL_ON_ERROR, NULL)
+                 : vips_image_new_from_source(src, "", "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+  g_object_unref(src);
+  return im;
 }
 
 int img_load_rgb(const char *path, ct_img **out, char *err, size_t errlen) {
@@ -154,8 +183,7 @@ int img_load_rgb(const char *path, ct_img **out, char *err, size_t errlen) {
   if (rc) return rc;
   rc = img_check_file(path, name, sizeof name, err, errlen);
   if (rc) return rc;
-  VipsImage *in = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
-                                           VIPS_FAIL_ON_ERROR, NULL);
+  VipsImage *in = img_open_file(path, 1);
   if (!in) {
     img_vips_error(why, sizeof why);
     return img_fail(err, errlen, IMG_ECORRUPT, "%s is damaged or truncated: %s", name, why);

@@ -84,7 +84,7 @@ int img_load_rgba(const char *path, ct_img **out, int *had_alpha, char *err, siz
   if (rc) return rc;
   rc = img_check_file(path, name, sizeof name, err, errlen);
   if (rc) return rc;
-  VipsImage *in = vips_image_new_from_file(path, "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+  VipsImage *in = img_open_file(path, 0);
   if (!in) {
     img_vips_error(why, sizeof why);
     return img_fail(err, errlen, IMG_ECORRUPT, "%s is damaged or truncated: %s", name, why);

@@ -184,6 +184,40 @@ static void conv(const char *name, int64_t c, int64_t m, int64_t group, int64_t 
   nn_tensor_free(in);
 }
 
+/* distinct values at least 0.03 apart, so that a perturbation never changes the argmax */
+static void maxpool(const char *name, const tr_attr *attrs, int n_attrs) {
+  const int64_t d[4] = {2, 2, 7, 6};
+  tr_builder b;
+  tr_build_begin(&b);
+  int x = tr_input(&b, "x", 4, d);
+  tr_output(&b, tr_op(&b, "MaxPool", &x, 1, attrs, n_attrs));
+  nn_err err;
+  nn_graph *g = tr_build_end(&b, &err);
+  nn_tensor *in = random_tensor(4, d, 0);
+  float *v = in->data;
+  int64_t n = nn_numel(in);
+  for (int64_t i = 0; i < n; i++) v[i] = (float)((i * 37) % n) * 0.03f - 2.0f;
+  gradcheck(name, g, &in, NULL, 0);
+  nn_tensor_free(in);
+}
+
+static void batchnorm(const char *name, int training) {
+  const int64_t d[4] = {3, 4, 5, 3}, cd[1] = {4};
+  tr_builder b;
+  tr_build_begin(&b);
+  int x = tr_input(&b, "x", 4, d);
+  int sc = param(&b, "scale", 1, cd, 0), bi = param(&b, "bias", 1, cd, 0);
+  int mu = param(&b, "mean", 1, cd, 0), var = param(&b, "var", 1, cd, 1);
+  tr_attr a[2] = {TR_INT("training_mode", training), TR_FLOAT("epsilon", 1e-3f)};
+  int y = tr_op(&b, "BatchNormalization", (int[]){x, sc, bi, mu, var}, 5, a, 2);
+  tr_output(&b, tr_op(&b, "Tanh", &y, 1, NULL, 0)); /* so that the loss is not linear in y */
+  nn_err err;
+  nn_graph *g = tr_build_end(&b, &err);
+  nn_tensor *in = random_tensor(4, d, 0);
+  gradcheck(name, g, &in, (int[]){sc, bi}, 2);
+  nn_tensor_free(in);
+}
+
 int main(void) {
   nn_set_threads(1);
   unary("Relu", NULL, 0);
@@ -199,5 +233,13 @@ int main(void) {
   conv("Conv 3x3 pad 1 + bias", 3, 4, 1, 1, 1, 1, 1);
   conv("Conv stride 2 no bias", 3, 4, 1, 2, 1, 0, 0);
   conv("Conv groups 2 dilation 2", 4, 6, 2, 1, 2, 2, 1);
+  maxpool("MaxPool 2x2 stride 2 ceil", (tr_attr[]){TR_INTS("kernel_shape", 2, 2, 2),
+                                         TR_INTS("strides", 2, 2, 2), TR_INT("ceil_mode", 1)},
+          3);
+  maxpool("MaxPool 3x3 stride 1 pad 1", (tr_attr[]){TR_INTS("kernel_shape", 2, 3, 3),
+                                         TR_INTS("pads", 4, 1, 1, 1, 1)},
+          2);
+  batchnorm("BatchNormalization training", 1);
+  batchnorm("BatchNormalization inference", 0);
   return CHECK_DONE();
 }

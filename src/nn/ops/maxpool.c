@@ -277,6 +277,38 @@ static int mp_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out
   return NN_OK;
 }
 
+/* Training: each output's gradient goes to the input element its window took (the argmax,
+ * found again as the Indices output finds it; windows of one channel stay in it). */
+static int mp_backward(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *const *out,
+                       int n_out, nn_tensor *const *dout, nn_tensor **din, nn_err *err) {
+  int rc = nn_backward_check(node, in, n_in, out, 1, dout, din, err);
+  (void)n_out;
+  if (rc || !dout[0] || !din[0]) return rc;
+  nn_win w, w3;
+  rc = mp_geometry(node, in[0], &w, err);
+  if (rc) return rc;
+  nn_win_to_3d(&w, &w3);
+  int64_t nc = in[0]->dims[0] * in[0]->dims[1], n = nn_numel(dout[0]);
+  int64_t osz = n / (nc ? nc : 1);
+  float *y = malloc(sizeof(float) * (size_t)(n ? n : 1));
+  int64_t *idx = malloc(sizeof(int64_t) * (size_t)(n ? n : 1));
+  if (!y || !idx) {
+    free(y);
+    free(idx);
+    return nn_node_fail(node, err, NN_ENOMEM, "out of memory");
+  }
+  maxpool_f32(in[0]->data, y, idx, nc, &w3, 0);
+  const float *g = dout[0]->data;
+  float *d = din[0]->data;
+#pragma omp parallel for schedule(static)
+  for (int64_t c = 0; c < nc; c++)
+    for (int64_t o = c * osz; o < (c + 1) * osz; o++)
+      if (idx[o] >= 0) d[idx[o]] += g[o];
+  free(y);
+  free(idx);
+  return NN_OK;
+}
+
 const nn_op nn_op_MaxPool = {
     .name = "MaxPool",
     .min_inputs = 1,
@@ -288,4 +320,5 @@ const nn_op nn_op_MaxPool = {
     .run = mp_run,
     .release = mp_release,
     .blocked = mp_blocked,
+    .backward = mp_backward,
 };
