@@ -218,6 +218,42 @@ static void batchnorm(const char *name, int training) {
   nn_tensor_free(in);
 }
 
+static void conv_transpose(const char *name, int64_t c, int64_t m, int64_t group,
+                           const tr_attr *attrs, int n_attrs) {
+  const int64_t d[4] = {2, c, 5, 4}, wd[4] = {c, m / group, 3, 3}, bd[1] = {m};
+  tr_builder b;
+  tr_build_begin(&b);
+  int x = tr_input(&b, "x", 4, d);
+  int w = param(&b, "w", 4, wd, 0), bi = param(&b, "b", 1, bd, 0);
+  tr_attr a[6];
+  memcpy(a, attrs, sizeof(tr_attr) * (size_t)n_attrs);
+  a[n_attrs] = TR_INT("group", group);
+  tr_output(&b, tr_op(&b, "ConvTranspose", (int[]){x, w, bi}, 3, a, n_attrs + 1));
+  nn_err err;
+  nn_graph *g = tr_build_end(&b, &err);
+  if (!g) fprintf(stderr, "%s: %s\n", name, err.msg);
+  nn_tensor *in = random_tensor(4, d, 0);
+  gradcheck(name, g, &in, (int[]){w, bi}, 2);
+  nn_tensor_free(in);
+}
+
+static void resize(const char *name, const char *mode, const char *coord, float sh, float sw) {
+  const int64_t d[4] = {2, 2, 5, 4}, four[1] = {4};
+  float sc[4] = {1, 1, sh, sw};
+  tr_builder b;
+  tr_build_begin(&b);
+  int x = tr_input(&b, "x", 4, d);
+  int s = tr_param(&b, "scales", 1, four, sc);
+  tr_attr a[2] = {TR_STR("mode", mode), TR_STR("coordinate_transformation_mode", coord)};
+  tr_output(&b, tr_op(&b, "Resize", (int[]){x, -1, s}, 3, a, 2));
+  nn_err err;
+  nn_graph *g = tr_build_end(&b, &err);
+  if (!g) fprintf(stderr, "%s: %s\n", name, err.msg);
+  nn_tensor *in = random_tensor(4, d, 0);
+  gradcheck(name, g, &in, NULL, 0);
+  nn_tensor_free(in);
+}
+
 int main(void) {
   nn_set_threads(1);
   unary("Relu", NULL, 0);
@@ -239,6 +275,16 @@ int main(void) {
   maxpool("MaxPool 3x3 stride 1 pad 1", (tr_attr[]){TR_INTS("kernel_shape", 2, 3, 3),
                                          TR_INTS("pads", 4, 1, 1, 1, 1)},
           2);
+  conv_transpose("ConvTranspose stride 2 pad 1", 3, 4, 1,
+                 (tr_attr[]){TR_INTS("strides", 2, 2, 2), TR_INTS("pads", 4, 1, 1, 1, 1),
+                             TR_INTS("output_padding", 2, 1, 1)},
+                 3);
+  conv_transpose("ConvTranspose groups 2 dilation 2", 4, 6, 2,
+                 (tr_attr[]){TR_INTS("dilations", 2, 2, 2)}, 1);
+  resize("Resize linear x2 half_pixel", "linear", "half_pixel", 2, 2);
+  resize("Resize nearest x2", "nearest", "asymmetric", 2, 2);
+  resize("Resize linear x0.6 align", "linear", "align_corners", 0.6f, 1.5f);
+  resize("Resize cubic x1.5", "cubic", "half_pixel", 1.5f, 2);
   batchnorm("BatchNormalization training", 1);
   batchnorm("BatchNormalization inference", 0);
   return CHECK_DONE();

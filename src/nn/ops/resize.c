@@ -195,5 +195,24 @@ static int resize_blocked(const nn_node *node, nn_tensor *const *in, int n_in, i
                               block);
 }
 
+static int resize_backward(nn_node *node, nn_tensor *const *in, int n_in,
+                           nn_tensor *const *out, int n_out, nn_tensor *const *dout,
+                           nn_tensor **din, nn_err *err) {
+  int rc = nn_backward_check(node, in, 1, out, n_out, dout, din, err);
+  if (rc || !dout[0] || !din[0]) return rc;
+  const resize_params *p = node->params;
+  int64_t dims[NN_MAX_DIMS];
+  double scales[NN_MAX_DIMS], roi[2 * NN_MAX_DIMS];
+  int by_scales, has_roi;
+  rc = resize_plan(node, in, n_in, dims, scales, &by_scales, err);
+  if (!rc) rc = read_roi(node, in, n_in, roi, &has_roi, err);
+  if (rc) return rc == NN_EUNKNOWN ? nn_node_fail(node, err, NN_EINVAL, "inputs not known") : rc;
+  rc = nn_resize_backward(&p->a, in[0], by_scales ? scales : NULL, has_roi ? roi : NULL,
+                          dout[0], din[0]->data);
+  if (rc == NN_EUNSUPPORTED)
+    return nn_node_fail(node, err, rc, "tf_crop_and_resize has no gradient here");
+  return rc ? nn_node_fail(node, err, rc, "out of memory") : NN_OK;
+}
+
 const nn_op nn_op_Resize = {"Resize", 1, 4, 1, 1, resize_prepare, resize_shape, resize_run,
-                            resize_release, resize_blocked, NULL};
+                            resize_release, resize_blocked, resize_backward};

@@ -69,6 +69,12 @@ int nn_resize_supports(nn_resize_mode m, nn_dtype t);
 int nn_resize(const nn_resize_attrs *a, const nn_tensor *x, const double *scales, const double *roi,
               nn_tensor *y);
 
+/* Training (resize_grad.c): adds into dx (x's element count, float32) the gradient of
+ * y = nn_resize(a, x, scales, roi) given dy (float32, y's dims). NN_EUNSUPPORTED for
+ * tf_crop_and_resize, NN_ENOMEM. */
+int nn_resize_backward(const nn_resize_attrs *a, const nn_tensor *x, const double *scales,
+                       const double *roi, const nn_tensor *dy, float *dx);
+
 /* Whether nn_resize can resize x (dims and dtype; data unused) to ydims in the channel-
  * blocked layout `block`: rank-4 float32 data whose N and C axes are left alone, with
  * nearest sampling or the linear modes that nn_resize computes with its bilinear kernel
