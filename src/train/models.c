@@ -114,9 +114,8 @@ static int act(ctx *c, const char *op, int x) {
 }
 
 static int dropout(ctx *c, const char *name, int x) {
-  int64_t one[1] = {1};
-  int r = param(c, name, "ratio", 1, one, 0, 0.5f, 0);
-  int mode = param(c, name, "training", 1, one, 0, 0, 0);
+  int r = param(c, name, "ratio", 0, NULL, 0, 0.5f, 0); /* scalars, as ONNX asks */
+  int mode = param(c, name, "training", 0, NULL, 0, 0, 0);
   if (mode < 0) return -1;
   nn_tensor *t = &c->b.g->values[mode].t;
   t->dtype = NN_BOOL;
@@ -274,7 +273,7 @@ void tr_model_update_stats(tr_model *m, const nn_tensor *values) {
 int tr_model_copy_weights(const nn_graph *src, nn_graph *dst, nn_err *err) {
   for (int v = 0; v < dst->n_values; v++) {
     nn_value *dv = &dst->values[v];
-    if (!dv->is_const || !dv->t.data) continue;
+    if (!dv->is_const || !dv->t.data || dv->t.dtype == NN_BOOL) continue; /* mode flags stay */
     int s = nn_graph_find(src, dv->name);
     if (s < 0 || !src->values[s].t.data || nn_nbytes(&src->values[s].t) != nn_nbytes(&dv->t))
       return nn_fail(err, NN_EINVAL, "the weights have no '%s' of %zu bytes", dv->name,

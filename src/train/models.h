@@ -52,7 +52,8 @@ void tr_model_free(tr_model *m);
 void tr_model_update_stats(tr_model *m, const nn_tensor *values);
 
 /* Copies every initialiser of src into the one of dst with the same name and size (the
- * trained weights into an inference graph). Fails when one of dst's is missing in src. */
+ * trained weights into an inference graph), except the bool flags that set a mode (dropout's
+ * training flag stays dst's). Fails when one of dst's is missing in src. */
 int tr_model_copy_weights(const nn_graph *src, nn_graph *dst, nn_err *err);
 
 #endif
