@@ -10,6 +10,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_matte(int argc, char **argv);
 int cmd_trimap(int argc, char **argv);
+int cmd_train(int argc, char **argv);
 
 /* Prints "cutout: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -19,6 +19,7 @@ static void usage(FILE *f) {
           "  cutout matte IN TRIMAP -o OUT         alpha matting over a trimap (cutout matte --help)\n"
           "  cutout synth ... -n N -o OUT          synthesise a set (cutout synth --help)\n"
           "  cutout eval ...                       score mattes or the pipeline (cutout eval --help)\n"
+          "  cutout train --arch A --data DIR -o D train a mask generator or refiner (cutout train --help)\n"
           "  cutout serve [--port P] ...           HTTP API and web page (cutout serve --help)\n"
           "  cutout version                        print the version\n"
           "  cutout help                           this text\n"
@@ -49,6 +50,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "batch") || !strcmp(cmd, "p")) return cmd_batch(argc - 1, argv + 1);
   if (!strcmp(cmd, "matte")) return cmd_matte(argc - 1, argv + 1);
   if (!strcmp(cmd, "trimap")) return cmd_trimap(argc - 1, argv + 1);
+  if (!strcmp(cmd, "train")) return cmd_train(argc - 1, argv + 1);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("cutout %s\n", ct_version());
     return 0;

@@ -1,0 +1,39 @@
+# cutout train on a tiny synth set: each architecture trains, writes its checkpoint and an
+# ONNX model; a run of 2 epochs and a run of 1 epoch resumed for a second give the same model
+# (same seed, one thread); a checkpoint of another architecture, a missing folder and bad
+# options fail with one line.
+set -u
+cutout=$1
+. "$(dirname "$0")/lib.sh"
+
+expect 0 "$cutout" synth --procedural-fg --procedural -n 12 --size 80x80 -o "$tmp/set" -q
+small=(--batch 4 --crop 64 --base 4 --levels 2 --export-size 64 -t 1 -q)
+for arch in encdec unet unet-gan; do
+  expect 0 "$cutout" train --arch "$arch" --data "$tmp/set" -o "$tmp/$arch" --epochs 1 "${small[@]}"
+  check "$arch: model.onnx and checkpoint.safetensors" \
+    test -s "$tmp/$arch/model.onnx" -a -s "$tmp/$arch/checkpoint.safetensors"
+done
+expect 0 "$cutout" train --arch encdec --data "$tmp/set" -o "$tmp/two" --epochs 2 "${small[@]}"
+expect 0 "$cutout" train --arch encdec --data "$tmp/set" -o "$tmp/one" --epochs 1 "${small[@]}"
+expect 0 "$cutout" train --arch encdec --data "$tmp/set" -o "$tmp/one" --epochs 2 \
+  --resume "$tmp/one/checkpoint.safetensors" "${small[@]}"
+check "1 epoch + 1 resumed = 2 epochs (bitwise)" cmp -s "$tmp/one/model.onnx" "$tmp/two/model.onnx"
+expect 0 "$cutout" train --arch encdec --data "$tmp/set" -o "$tmp/three" --epochs 2 --seed 9 "${small[@]}"
+check "another seed, another model" test -n "$(cmp "$tmp/three/model.onnx" "$tmp/two/model.onnx" 2>&1)"
+# the progress: one line per epoch with the held-out scores
+expect 0 "$cutout" train --arch unet --data "$tmp/set" -o "$tmp/p" --epochs 2 --batch 4 --crop 64 \
+  --base 4 --levels 2 --export-size 64 -t 1
+check "a line per epoch with held-out SAD" test "$(grep -c 'held-out SAD' "$tmp/stderr")" = 2
+
+expect fail "$cutout" train --arch unet --data "$tmp/set" -o "$tmp/x" --epochs 2 \
+  --resume "$tmp/encdec/checkpoint.safetensors" "${small[@]}"
+expect fail "$cutout" train --arch unet --data "$tmp/missing" -o "$tmp/x" "${small[@]}"
+expect fail "$cutout" train --arch cnn --data "$tmp/set" -o "$tmp/x"
+expect fail "$cutout" train --arch unet --data "$tmp/set" -o "$tmp/x" --optimizer lbfgs
+expect fail "$cutout" train --arch unet --data "$tmp/set" -o "$tmp/x" --crop 60 --levels 3
+expect fail "$cutout" train --arch unet --data "$tmp/set" -o "$tmp/x" --batch 64
+expect fail "$cutout" train --arch unet --data "$tmp/set"
+printf 'not a checkpoint' >"$tmp/junk.safetensors"
+expect fail "$cutout" train --arch unet --data "$tmp/set" -o "$tmp/x" --resume "$tmp/junk.safetensors" "${small[@]}"
+check "no model from the failures" test ! -e "$tmp/x/model.onnx"
+finish
