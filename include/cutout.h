@@ -104,6 +104,7 @@ typedef struct ct_remove_stats {
   double global_s;                 /* the global pass (and the per-channel pass) */
   double tiles_s;                  /* the tile pass */
   int tiles_run, tiles_total;      /* tiles inferred, tiles laid out */
+  double refine_s;                 /* the tile refiner (its trimap included) */
   double matting_s;                /* trimap and matting */
   long unknown;                    /* pixels the matting solved */
   int iterations;                  /* the most solver iterations any tile of them needed */
@@ -132,6 +133,8 @@ typedef struct ct_remove_options {
   const ct_image *bg_image; /* when set: composited under the cutout instead, scaled to cover
                          the photo and centred; RGB result (RGBA when it has 4 channels) */
   ct_remove_stats *stats; /* when set: ct_remove (and ct_matte) fill it in */
+  struct ct_refiner *refiner; /* when set: the tile refiner (ct_refine) runs on the mask's
+                         unknown band before matting */
 } ct_remove_options;
 
 void ct_remove_options_init(ct_remove_options *opts);
@@ -171,6 +174,16 @@ ct_status ct_tiled_mask(ct_model *model, const ct_image *photo, const ct_image *
  * (those it runs and those it skips). Fails, as ct_tiled_mask would, on bad tile sizes. */
 ct_status ct_tile_count(const ct_model *model, int width, int height,
                         const ct_remove_options *opts, int *count, ct_error *err);
+
+/* The tile refiner: a U-Net trained by `cutout train --arch unet|unet-gan` (model.onnx,
+ * input 1 x 5 x S x S: RGB, mask and trimap in [0, 1]; output the alpha). ct_refine runs it
+ * over tiles of S x S photo pixels that hold unknown pixels of trimap and gives the mask
+ * with those pixels replaced by its alpha (the others unchanged). */
+typedef struct ct_refiner ct_refiner;
+ct_status ct_refiner_load(const char *path, ct_refiner **out, ct_error *err);
+void ct_refiner_free(ct_refiner *refiner);
+ct_status ct_refine(ct_refiner *refiner, const ct_image *photo, const ct_image *mask,
+                    const ct_image *trimap, ct_image **alpha, ct_error *err);
 
 /* An RGBA image of the photo with mask (1 channel, the photo's size) as its alpha. */
 ct_status ct_apply_mask(const ct_image *photo, const ct_image *mask, ct_image **rgba,

@@ -16,7 +16,9 @@ void remove_args_init(remove_args *r) {
 void remove_inputs_free(remove_inputs *in) {
   ct_image_free(in->bg);
   ct_image_free(in->trimap);
+  ct_refiner_free(in->refiner);
   in->bg = in->trimap = NULL;
+  in->refiner = NULL;
 }
 
 /* "R,G,B" or "R,G,B,A", each 0..255 (A defaults to 255). */
@@ -56,6 +58,8 @@ const char remove_args_help[] =
     "      --slic         snap the trimap's unknown band to SLIC superpixels\n"
     "      --trimap FILE  use this trimap (grey: 0 background, 255 foreground, else\n"
     "                     unknown); the trimap options imply --matting full\n"
+    "      --refiner M    run the tile refiner M (model.onnx of cutout train --arch unet\n"
+    "                     or unet-gan) over the trimap's unknown band, before matting\n"
     "      --no-fg        keep the photo's own colours in soft edges (default: the\n"
     "                     estimated foreground colour, with no trace of the background)\n"
     "      --bg-color C   put the cutout over colour C: R,G,B (opaque) or R,G,B,A\n"
@@ -115,6 +119,8 @@ int remove_args_parse(int argc, char **argv, int *i, remove_args *r) {
     r->bg_color_set = 1;
   } else if (!strcmp(a, "--bg-image")) {
     r->bg_image = argv[++*i];
+  } else if (!strcmp(a, "--refiner")) {
+    r->refiner = argv[++*i];
   } else if (!strcmp(a, "--matting")) {
     const char *v = argv[++*i];
     if (!strcmp(v, "off")) r->matting = CT_MATTING_OFF;
@@ -231,6 +237,13 @@ int remove_args_apply(const remove_args *r, ct_remove_options *opts, remove_inpu
       return -1;
     }
     opts->trimap = in->trimap;
+  }
+  if (r->refiner) {
+    if (ct_refiner_load(r->refiner, &in->refiner, err)) {
+      remove_inputs_free(in);
+      return -1;
+    }
+    opts->refiner = in->refiner;
   }
   return 0;
 }

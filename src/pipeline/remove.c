@@ -133,6 +133,24 @@ ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_opti
     mask = tiled;
     stats->tiles_s = now() - t;
   }
+  if (opts->refiner) {
+    ct_img *tri = NULL, *refined = NULL;
+    t = now();
+    st = opts->trimap ? CT_OK : ct_trimap(photo, mask, opts, &tri, err);
+    if (!st) st = ct_refine(opts->refiner, photo, mask, opts->trimap ? opts->trimap : tri,
+                            &refined, err);
+    img_free(tri);
+    if (!st && opts->debug_dir)
+      st = tile_debug_write(opts->debug_dir, "refined.png", refined->data, refined->width,
+                            refined->height, 1, err);
+    img_free(mask);
+    mask = refined;
+    if (st) {
+      img_free(mask);
+      return st;
+    }
+    stats->refine_s = now() - t;
+  }
   if (opts->matting != CT_MATTING_OFF) {
     t = now();
     st = matte_stage(photo, opts, &mask, err);

@@ -36,4 +36,23 @@ expect fail "$cutout" train --arch unet --data "$tmp/set"
 printf 'not a checkpoint' >"$tmp/junk.safetensors"
 expect fail "$cutout" train --arch unet --data "$tmp/set" -o "$tmp/x" --resume "$tmp/junk.safetensors" "${small[@]}"
 check "no model from the failures" test ! -e "$tmp/x/model.onnx"
+
+# the trained U-Net as the tile refiner of remove: only the trimap's unknown pixels change
+model=${CUTOUT_SOURCE_DIR:-.}/models/isnet-fp16.onnx
+photo=${CUTOUT_SOURCE_DIR:-.}/examples/portrait-curls.jpg
+if [ -f "$model" ] && [ -f "$photo" ]; then
+  expect 0 "$cutout" remove "$photo" -m "$model" --mask -o "$tmp/plain.png" -q
+  expect 0 "$cutout" remove "$photo" -m "$model" --mask --refiner "$tmp/unet/model.onnx" -o "$tmp/refined.png" -q
+  expect 0 "$cutout" trimap "$photo" --mask "$tmp/plain.png" -o "$tmp/tri.png" -q
+  vips subtract "$tmp/refined.png" "$tmp/plain.png" "$tmp/d.v" && vips abs "$tmp/d.v" "$tmp/da.v" &&
+    vips relational_const "$tmp/tri.png" "$tmp/sure.v" noteq 128 &&
+    vips boolean "$tmp/da.v" "$tmp/sure.v" "$tmp/ds.v" and
+  check "the refiner changed the band" test "$(vips max "$tmp/da.v" | cut -d. -f1)" -gt 0
+  check "sure pixels are left as they were" test "$(vips max "$tmp/ds.v" | cut -d. -f1)" = 0
+  expect fail "$cutout" remove "$photo" -m "$model" --refiner "$tmp/encdec/model.onnx" -o "$tmp/bad.png"
+  expect fail "$cutout" remove "$photo" -m "$model" --refiner "$tmp/set/manifest.jsonl" -o "$tmp/bad.png"
+  check "no output from a bad refiner" test ! -e "$tmp/bad.png"
+else
+  echo "skipped the refiner checks: no model at $model"
+fi
 finish

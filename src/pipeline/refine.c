@@ -1,0 +1,118 @@
+/* The tile refiner (a U-Net trained by cutout train --arch unet or unet-gan): over the
+ * unknown band of the mask's trimap, tile by tile at the photo's resolution, the network
+ * sees the tile's RGB, the mask and the trimap and gives the alpha there. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "image/image.h"
+#include "nn/nn.h"
+#include "pipeline/tiles.h"
+
+struct ct_refiner {
+  nn_graph *g;
+  int side; /* the square input's side */
+};
+
+ct_status ct_refiner_load(const char *path, ct_refiner **out, ct_error *err) {
+  if (!path || !out) return ct_fail(err, CT_ERR_ARGUMENT, "no path or result given");
+  *out = NULL;
+  nn_graph *g = NULL;
+  nn_err e;
+  if (nn_load(path, &g, &e))
+    return ct_fail(err, e.code == NN_ENOMEM ? CT_ERR_MEMORY : CT_ERR_MODEL, "refiner %s: %s",
+                   path, e.msg);
+  const nn_tensor *in = g->n_inputs == 1 ? &g->values[g->inputs[0]].t : NULL;
+  if (!in || in->ndim != 4 || in->dims[0] != 1 || in->dims[1] != 5 || in->dims[2] < 32 ||
+      in->dims[2] != in->dims[3] || g->n_outputs < 1) {
+    nn_graph_free(g);
+    return ct_fail(err, CT_ERR_MODEL, "refiner %s: its input must be 1 x 5 x S x S (RGB, mask, "
+                   "trimap), as cutout train --arch unet makes", path);
+  }
+  ct_refiner *r = malloc(sizeof *r);
+  if (!r) {
+    nn_graph_free(g);
+    return ct_fail(err, CT_ERR_MEMORY, "out of memory");
+  }
+  r->g = g;
+  r->side = (int)in->dims[2];
+  *out = r;
+  return CT_OK;
+}
+
+void ct_refiner_free(ct_refiner *r) {
+  if (!r) return;
+  nn_graph_free(r->g);
+  free(r);
+}
+
+/* 1 when the zone holds an unknown pixel of the trimap */
+static int has_unknown(const uint8_t *tri, int w, const tile_rect *z) {
+  for (int y = z->y; y < z->y + z->h; y++)
+    for (int x = z->x; x < z->x + z->w; x++)
+      if (tri[(size_t)y * w + x] != 0 && tri[(size_t)y * w + x] != 255) return 1;
+  return 0;
+}
+
+ct_status ct_refine(ct_refiner *r, const ct_image *photo, const ct_image *mask,
+                    const ct_image *trimap, ct_image **alpha, ct_error *err) {
+  if (!r || !photo || !mask || !trimap || !alpha)
+    return ct_fail(err, CT_ERR_ARGUMENT, "missing argument");
+  *alpha = NULL;
+  ct_status st = ct_check_plane(photo, mask, "mask", err);
+  if (!st) st = ct_check_plane(photo, trimap, "trimap", err);
+  if (st) return st;
+  int W = photo->width, H = photo->height, S = r->side, ch = photo->channels;
+  if (W < S || H < S)
+    return ct_fail(err, CT_ERR_ARGUMENT, "the photo (%dx%d) is smaller than the refiner's "
+                   "%d-pixel tiles", W, H, S);
+  ct_img *out = img_new(W, H, 1);
+  tile_rect *tiles = NULL;
+  int overlap = S / 4, n = tile_layout(W, H, S, overlap, &tiles);
+  int64_t dims[4] = {1, 5, S, S};
+  nn_err e;
+  nn_tensor *in = nn_tensor_new(NN_F32, 4, dims, &e);
+  if (!out || n <= 0 || !in) {
+    img_free(out);
+    free(tiles);
+    nn_tensor_free(in);
+    return ct_fail(err, CT_ERR_MEMORY, "out of memory for the refiner");
+  }
+  memcpy(out->data, mask->data, (size_t)W * H);
+  size_t plane = (size_t)S * S;
+  for (int t = 0; t < n && !st; t++) {
+    tile_rect z = tile_zone(&tiles[t], W, H, overlap);
+    if (!has_unknown(trimap->data, W, &z)) continue;
+    float *v = in->data;
+    for (int y = 0; y < S; y++)
+      for (int x = 0; x < S; x++) {
+        size_t p = (size_t)(tiles[t].y + y) * W + tiles[t].x + x, q = (size_t)y * S + x;
+        for (int c = 0; c < 3; c++) v[c * plane + q] = photo->data[p * ch + (ch >= 3 ? c : 0)] / 255.0f;
+        v[3 * plane + q] = mask->data[p] / 255.0f;
+        v[4 * plane + q] = trimap->data[p] / 255.0f;
+      }
+    nn_tensor *y = NULL;
+    if (nn_run(r->g, &in, 1, &y, 1, &e)) {
+      st = ct_fail(err, e.code == NN_ENOMEM ? CT_ERR_MEMORY : CT_ERR_MODEL, "refiner: %s", e.msg);
+      break;
+    }
+    const float *a = y->data;
+    for (int yy = z.y; yy < z.y + z.h; yy++) /* the zone's unknown pixels */
+      for (int xx = z.x; xx < z.x + z.w; xx++) {
+        size_t p = (size_t)yy * W + xx;
+        uint8_t tv = trimap->data[p];
+        if (tv == 0 || tv == 255) continue;
+        float f = a[(size_t)(yy - tiles[t].y) * S + (xx - tiles[t].x)];
+        out->data[p] = (uint8_t)(f <= 0 ? 0 : f >= 1 ? 255 : f * 255.0f + 0.5f);
+      }
+    nn_tensor_free(y);
+  }
+  nn_tensor_free(in);
+  free(tiles);
+  if (st) {
+    img_free(out);
+    return st;
+  }
+  *alpha = out;
+  return CT_OK;
+}
