@@ -254,6 +254,23 @@ static void resize(const char *name, const char *mode, const char *coord, float 
   nn_tensor_free(in);
 }
 
+static void upsample(void) {
+  const int64_t d[4] = {2, 2, 3, 4}, four[1] = {4};
+  float sc[4] = {1, 1, 2, 3};
+  tr_builder b;
+  tr_build_begin(&b);
+  int x = tr_input(&b, "x", 4, d);
+  int s = tr_param(&b, "scales", 1, four, sc);
+  tr_output(&b, tr_op(&b, "Upsample", (int[]){x, s}, 2, &TR_STR("mode", "linear"), 1));
+  b.g->opset = 9;
+  nn_err err;
+  nn_graph *g = tr_build_end(&b, &err);
+  if (!g) fprintf(stderr, "Upsample: %s\n", err.msg);
+  nn_tensor *in = random_tensor(4, d, 0);
+  gradcheck("Upsample linear x2 x3", g, &in, NULL, 0);
+  nn_tensor_free(in);
+}
+
 int main(void) {
   nn_set_threads(1);
   unary("Relu", NULL, 0);
@@ -285,6 +302,7 @@ int main(void) {
   resize("Resize nearest x2", "nearest", "asymmetric", 2, 2);
   resize("Resize linear x0.6 align", "linear", "align_corners", 0.6f, 1.5f);
   resize("Resize cubic x1.5", "cubic", "half_pixel", 1.5f, 2);
+  upsample();
   batchnorm("BatchNormalization training", 1);
   batchnorm("BatchNormalization inference", 0);
   return CHECK_DONE();

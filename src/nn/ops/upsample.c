@@ -109,5 +109,19 @@ static int upsample_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor
   return NN_OK;
 }
 
-const nn_op nn_op_Upsample = {
-    "Upsample", 1, 2, 1, 1, upsample_prepare, upsample_shape, upsample_run, upsample_release, NULL, NULL};
+/* Training: the gradient through the same taps (resize_grad.c). */
+static int upsample_backward(nn_node *node, nn_tensor *const *in, int n_in,
+                             nn_tensor *const *out, int n_out, nn_tensor *const *dout,
+                             nn_tensor **din, nn_err *err) {
+  int rc = nn_backward_check(node, in, 1, out, n_out, dout, din, err);
+  if (rc || !dout[0] || !din[0]) return rc;
+  const upsample_params *p = node->params;
+  double scales[NN_MAX_DIMS];
+  rc = upsample_scales(node, in, n_in, scales, err);
+  if (rc) return rc == NN_EUNKNOWN ? nn_node_fail(node, err, NN_EINVAL, "scales not known") : rc;
+  rc = nn_resize_backward(&p->a, in[0], scales, NULL, dout[0], din[0]->data);
+  return rc ? nn_node_fail(node, err, rc, "out of memory") : NN_OK;
+}
+
+const nn_op nn_op_Upsample = {"Upsample",        1,    2, 1, 1, upsample_prepare, upsample_shape,
+                              upsample_run,      upsample_release, NULL, upsample_backward};
