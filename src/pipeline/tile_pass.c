@@ -89,7 +89,8 @@ static ct_status blend_tiles(ct_model *model, const ct_img *photo, const uint8_t
   for (int t = 0; t < n && !st;) {
     int ty = tiles[t].y;
     for (; t < n && tiles[t].y == ty && !st; t++) {
-      ran[t] = (uint8_t)tile_needed(global, W, &tiles[t]);
+      tile_rect zone = tile_zone(&tiles[t], W, H, overlap);
+      ran[t] = (uint8_t)tile_needed(global, W, &zone);
       if (!ran[t]) continue;
       st = infer_tile(model, photo, &tiles[t], buf, tmask, err);
       if (!st && tile_accumulate(tmask, &tiles[t], overlap, W, H, y0, acc, wsum))

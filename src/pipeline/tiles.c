@@ -60,6 +60,14 @@ int tile_needed(const uint8_t *mask, int width, const tile_rect *r) {
   return 0;
 }
 
+tile_rect tile_zone(const tile_rect *r, int width, int height, int overlap) {
+  int cut = overlap / 2 - (overlap >= 32 ? TILE_ZONE_MARGIN : 0);
+  int x0 = r->x > 0 ? r->x + cut : 0, y0 = r->y > 0 ? r->y + cut : 0;
+  int x1 = r->x + r->w < width ? r->x + r->w - cut : width;
+  int y1 = r->y + r->h < height ? r->y + r->h - cut : height;
+  return (tile_rect){x0, y0, x1 - x0, y1 - y0};
+}
+
 void tile_ramp(int pos, int len, int n, int overlap, float *w) {
   for (int i = 0; i < len; i++) {
     float v = 1.0f;
@@ -136,9 +144,13 @@ void tile_blend_rows(const uint8_t *global, const float *acc, const float *wsum,
         blend[row + x] = g;
         continue;
       }
-      float all = sum_x[x] * sum_y[y], rest = all - ws;
-      if (rest < 0.0f) rest = 0.0f;
-      blend[row + x] = to_byte((acc[srow + x] + g * (1.0f / 255.0f) * rest) / (ws + rest));
+      float all = sum_x[x] * sum_y[y], share = ws / all;
+      float v = acc[srow + x] / ws;
+      if (share < TILE_BLEND_FULL) {
+        float k = share * (1.0f / TILE_BLEND_FULL);
+        v = g * (1.0f / 255.0f) + k * (v - g * (1.0f / 255.0f));
+      }
+      blend[row + x] = to_byte(v);
     }
   }
 }

@@ -29,10 +29,19 @@ int tile_axis(int n, int size, int overlap, int *pos, int max);
  * count, or -1 for bad arguments or no memory. */
 int tile_layout(int width, int height, int size, int overlap, tile_rect **out);
 
-/* 1 when the tile of mask (width pixels a row) holds an uncertain pixel, or both a sure
- * foreground and a sure background pixel; 0 when it is all sure foreground or all sure
+/* 1 when the rectangle r of mask (width pixels a row) holds an uncertain pixel, or both a
+ * sure foreground and a sure background pixel; 0 when it is all sure foreground or all sure
  * background. */
 int tile_needed(const uint8_t *mask, int width, const tile_rect *r);
+
+/* The part of tile r (on a width x height image) that the tile owns: the tile less half the
+ * overlap on each side that has a neighbour, plus TILE_ZONE_MARGIN pixels (with overlaps of
+ * 32 and more), where its ramps are at least about 0.45 on both axes (their product at
+ * least TILE_BLEND_FULL). The zones of a layout cover the image; a tile is run when
+ * tile_needed holds on its zone, so every uncertain pixel lies in the zone of a tile that
+ * ran, where the blend is that of the tiles alone. */
+#define TILE_ZONE_MARGIN 2
+tile_rect tile_zone(const tile_rect *r, int width, int height, int overlap);
 
 /* The weight ramp of a tile at pos, of length len, on an axis of length n: w[0..len).
  * Inside the tile away from its ends the weight is 1; over the first and last overlap pixels
@@ -48,10 +57,12 @@ void tile_ramp_sum(int n, int size, int overlap, float *sum);
 int tile_accumulate(const uint8_t *tile_mask, const tile_rect *r, int overlap, int img_w,
                     int img_h, int strip_y0, float *acc, float *wsum);
 
-/* Rows y0..y1 of the tiles' blend, counting tiles that did not run as the global mask (so
- * run tiles fade into it): blend = (acc + global * (sum_x * sum_y - wsum)) / (sum_x * sum_y),
- * where sum_x, sum_y are tile_ramp_sum of both axes and acc, wsum (rows from strip_y0) hold
- * the tiles that ran; global where none ran. global and blend are whole images. */
+/* Rows y0..y1 of the tiles' blend. With w = wsum / (sum_x * sum_y), the share of the tiles
+ * that ran in the weight of all tiles there (sum_x, sum_y from tile_ramp_sum of both axes):
+ * where w >= TILE_BLEND_FULL the blend is that of the tiles alone, acc / wsum; below, it
+ * fades linearly into the global mask, reached at w = 0 (no tile ran). acc, wsum hold the
+ * tiles that ran, rows from strip_y0; global and blend are whole images. */
+#define TILE_BLEND_FULL 0.2f
 void tile_blend_rows(const uint8_t *global, const float *acc, const float *wsum,
                      const float *sum_x, const float *sum_y, int width, int y0, int y1,
                      int strip_y0, uint8_t *blend);

@@ -43,6 +43,38 @@ static void test_layout(int W, int H, int T, int O) {
   free(r);
 }
 
+/* Zones: inside their tile, together covering the image, and where a tile's weight is at
+ * least half its ramps' (so a run tile alone decides its zone's blend). */
+static void test_zones(int W, int H, int T, int O) {
+  tile_rect *r;
+  int n = tile_layout(W, H, T, O, &r);
+  int *cover = calloc((size_t)W * H, sizeof *cover);
+  float *wx = malloc(sizeof(float) * (size_t)T), *wy = malloc(sizeof(float) * (size_t)T);
+  int inside = 1, weak = 0;
+  for (int t = 0; t < n; t++) {
+    tile_rect z = tile_zone(&r[t], W, H, O);
+    inside &= z.x >= r[t].x && z.y >= r[t].y && z.x + z.w <= r[t].x + r[t].w &&
+              z.y + z.h <= r[t].y + r[t].h;
+    tile_ramp(r[t].x, r[t].w, W, O, wx);
+    tile_ramp(r[t].y, r[t].h, H, O, wy);
+    for (int y = z.y; y < z.y + z.h; y++)
+      for (int x = z.x; x < z.x + z.w; x++) {
+        cover[(size_t)y * W + x]++;
+        /* the tile alone decides the blend there */
+        weak += wx[x - r[t].x] * wy[y - r[t].y] < TILE_BLEND_FULL;
+      }
+  }
+  int uncovered = 0;
+  for (size_t i = 0; i < (size_t)W * H; i++) uncovered += cover[i] == 0;
+  CHECK(inside);
+  CHECK(uncovered == 0);
+  CHECK(weak == 0);
+  free(cover);
+  free(wx);
+  free(wy);
+  free(r);
+}
+
 static void test_selection(void) {
   enum { S = 64 };
   uint8_t m[S * S];
@@ -121,6 +153,28 @@ static void test_seamless(void) {
   off = 0;
   for (size_t i = 0; i < px; i++) off += t[i] != 173;
   CHECK(off == 0);
+  /* One tile run alone (value 255) over a global 0: its zone is the tile's value, and the
+   * blend falls to the global mask outside it without a jump. */
+  memset(g, 0, px);
+  for (int i = 0; i < 64; i++) run[i] = i == 5, values[i] = 255;
+  blend(W, H, T, O, values, run, g, t, NULL);
+  tile_rect *lay;
+  tile_layout(W, H, T, O, &lay);
+  tile_rect z = tile_zone(&lay[5], W, H, O);
+  off = 0;
+  for (int y = z.y; y < z.y + z.h; y++)
+    for (int x = z.x; x < z.x + z.w; x++) off += t[(size_t)y * W + x] != 255;
+  CHECK(off == 0);
+  CHECK(t[0] == 0 && t[(size_t)(H - 1) * W + W - 1] == 0);
+  int jump = 0;
+  for (int y = 0; y < H; y++)
+    for (int x = 1; x < W; x++) {
+      int d = abs(t[(size_t)y * W + x] - t[(size_t)y * W + x - 1]);
+      if (d > jump) jump = d;
+    }
+  printf("largest step around a tile run alone: %d\n", jump);
+  CHECK(jump <= 255 * 8 / O); /* a fade over a fifth of the overlap, no seam */
+  free(lay);
   /* Tiles alternating 0 and 255: no seam, the step between neighbours stays small. */
   for (int i = 0; i < 64; i++) values[i] = (uint8_t)(i % 2 ? 255 : 0);
   blend(W, H, T, O, values, NULL, g, t, NULL);
@@ -247,6 +301,9 @@ int main(void) {
   test_layout(3000, 700, 1000, 250);
   test_layout(1025, 2049, 512, 100);
   test_layout(5994, 3996, 1024, 256);
+  test_zones(2400, 1800, 1024, 256);
+  test_zones(1025, 2049, 512, 100);
+  test_zones(700, 500, 256, 64);
   test_selection();
   test_seamless();
   test_band();
