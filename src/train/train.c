@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "eval/metrics.h"
 #include "nn/nn.h"
 #include "train/checkpoint.h"
 #include "train/data.h"
@@ -87,7 +88,8 @@ static int validate(run *r, const tr_dataset *d, int from, double *sad, double *
   nn_tensor *in = rc ? NULL : nn_tensor_new(NN_F32, 4, dims, err);
   size_t plane = (size_t)o->crop * o->crop;
   float *target = malloc(sizeof(float) * plane);
-  if (!rc && (!in || !target)) rc = nn_fail(err, NN_ENOMEM, "out of memory");
+  double *pd = malloc(sizeof(double) * plane), *gd = malloc(sizeof(double) * plane);
+  if (!rc && (!in || !target || !pd || !gd)) rc = nn_fail(err, NN_ENOMEM, "out of memory");
   *sad = *mse = 0;
   int n = 0;
   for (int i = from; !rc && i < d->n; i++, n++) {
@@ -97,19 +99,16 @@ static int validate(run *r, const tr_dataset *d, int from, double *sad, double *
     if (!rc) rc = nn_run(m.g, &in, 1, &y, 1, err);
     if (rc) break;
     const float *p = y->data;
-    double s = 0, q = 0;
-    for (size_t k = 0; k < plane; k++) {
-      double e = p[k] - target[k];
-      s += e < 0 ? -e : e;
-      q += e * e;
-    }
-    *sad += s / 1000.0;
-    *mse += q / (double)plane;
+    for (size_t k = 0; k < plane; k++) pd[k] = p[k], gd[k] = target[k];
+    *sad += eval_sad(pd, gd, NULL, plane); /* the eval module's definitions (SAD / 1000) */
+    *mse += eval_mse(pd, gd, NULL, plane);
     nn_tensor_free(y);
   }
   if (n) *sad /= n, *mse /= n;
   nn_tensor_free(in);
   free(target);
+  free(pd);
+  free(gd);
   tr_model_free(&m);
   return rc;
 }
