@@ -18,6 +18,9 @@
  *            output k (NULL when none reaches it), adds the gradient with respect to each
  *            input k into din[k] (NULL when not wanted; else shaped as the input, and holding
  *            what other consumers of that input already added). NULL: not differentiable.
+ *   state    the op's internal state that changes from run to run (a random generator's),
+ *            as bytes that training checkpoints keep: *data points into node->params.
+ *            NULL: none.
  * Omitted optional inputs arrive as NULL pointers; omitted outputs likewise. */
 #ifndef CUTOUT_NN_OP_H
 #define CUTOUT_NN_OP_H
@@ -37,6 +40,7 @@ typedef struct nn_op {
   int (*blocked)(const nn_node *node, nn_tensor *const *in, int n_in, int block);
   int (*backward)(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *const *out,
                   int n_out, nn_tensor *const *dout, nn_tensor **din, nn_err *err);
+  void (*state)(nn_node *node, void **data, size_t *bytes);
 } nn_op;
 
 /* The op for (domain, op_type); NULL when unknown. "" and "ai.onnx" are the default domain. */

@@ -1,6 +1,8 @@
 /* Training checkpoints. */
 #include "train/checkpoint.h"
 
+#include "nn/op.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,10 +10,22 @@
 /* calls fn for every tensor of net: its name (under prefix), storage and element count */
 typedef int (*visit_fn)(void *ctx, const char *name, float *data, int64_t count, int ndim,
                         const int64_t *dims);
+/* and for every op state (random generators), as bytes */
+typedef int (*visit_bytes_fn)(void *ctx, const char *name, void *data, size_t bytes);
 
-static int visit(tr_net *net, const char *prefix, visit_fn fn, void *ctx) {
+static int visit(tr_net *net, const char *prefix, visit_fn fn, visit_bytes_fn bfn, void *ctx) {
   nn_graph *g = net->m.g;
   char name[512];
+  for (int i = 0; i < g->n_nodes; i++) {
+    nn_node *nd = &g->nodes[i];
+    void *data = NULL;
+    size_t bytes = 0;
+    if (nd->op->state) nd->op->state(nd, &data, &bytes);
+    if (!data || !bytes) continue;
+    snprintf(name, sizeof name, "%sstate/%s", prefix, nd->name);
+    int rc = bfn(ctx, name, data, bytes);
+    if (rc) return rc;
+  }
   for (int v = 0; v < g->n_values; v++) {
     nn_tensor *t = &g->values[v].t;
     if (!g->values[v].is_const || t->dtype != NN_F32 || !t->data) continue;
@@ -38,9 +52,8 @@ typedef struct collect {
   char **names;
 } collect;
 
-static int add(void *ctx, const char *name, float *data, int64_t count, int ndim,
-               const int64_t *dims) {
-  collect *c = ctx;
+static int add_tensor(collect *c, const char *name, st_dtype dtype, void *data, size_t bytes,
+                      int ndim, const int64_t *dims) {
   if (c->n == c->cap) {
     int cap = c->cap ? 2 * c->cap : 64;
     st_tensor *t = realloc(c->t, sizeof *t * (size_t)cap);
@@ -56,20 +69,30 @@ static int add(void *ctx, const char *name, float *data, int64_t count, int ndim
   st_tensor *t = &c->t[c->n];
   memset(t, 0, sizeof *t);
   t->name = copy;
-  t->dtype = ST_F32;
+  t->dtype = dtype;
   t->ndim = ndim;
   memcpy(t->shape, dims, sizeof(int64_t) * (size_t)ndim);
   t->data = data;
-  t->nbytes = sizeof(float) * (size_t)count;
+  t->nbytes = bytes;
   c->names[c->n++] = copy;
   return 0;
+}
+
+static int add(void *ctx, const char *name, float *data, int64_t count, int ndim,
+               const int64_t *dims) {
+  return add_tensor(ctx, name, ST_F32, data, sizeof(float) * (size_t)count, ndim, dims);
+}
+
+static int add_bytes(void *ctx, const char *name, void *data, size_t bytes) {
+  int64_t d[1] = {(int64_t)bytes};
+  return add_tensor(ctx, name, ST_U8, data, bytes, 1, d);
 }
 
 int tr_checkpoint_save(const char *path, tr_net *const *nets, const char *const *prefixes, int n,
                        const st_meta *meta, int nmeta, nn_err *err) {
   collect c = {0};
   int rc = 0;
-  for (int i = 0; i < n && !rc; i++) rc = visit(nets[i], prefixes[i], add, &c);
+  for (int i = 0; i < n && !rc; i++) rc = visit(nets[i], prefixes[i], add, add_bytes, &c);
   if (rc) rc = nn_fail(err, NN_ENOMEM, "out of memory for the checkpoint");
   else rc = st_write(path, c.t, c.n, meta, nmeta, err);
   for (int i = 0; i < c.n; i++) free(c.names[i]);
@@ -94,12 +117,22 @@ static int take(void *ctx, const char *name, float *data, int64_t count, int ndi
   return st_to_float(t, data, (size_t)count, r->err);
 }
 
+static int take_bytes(void *ctx, const char *name, void *data, size_t bytes) {
+  restore *r = ctx;
+  const st_tensor *t = st_find(r->f, name);
+  if (!t) return NN_OK; /* a checkpoint without op states: they start afresh */
+  if (t->dtype != ST_U8 || t->nbytes != bytes)
+    return nn_fail(r->err, NN_EFORMAT, "the checkpoint's '%s' is not %zu bytes", name, bytes);
+  memcpy(data, t->data, bytes);
+  return NN_OK;
+}
+
 int tr_checkpoint_load(const char *path, tr_net *const *nets, const char *const *prefixes,
                        int n, st_file *file, nn_err *err) {
   int rc = st_read(path, file, err);
   if (rc) return rc;
   restore r = {file, err};
-  for (int i = 0; i < n && !rc; i++) rc = visit(nets[i], prefixes[i], take, &r);
+  for (int i = 0; i < n && !rc; i++) rc = visit(nets[i], prefixes[i], take, take_bytes, &r);
   if (rc) st_free(file);
   return rc;
 }

@@ -1,6 +1,7 @@
 /* Checkpoints of training runs as safetensors: for each network (under a name prefix) its
- * float32 initialisers (weights, batch norm statistics, fixed scales) and its optimizer's
- * state ("<prefix>optim/<name>/1" and "/2"), plus the caller's metadata. Readable by any
+ * float32 initialisers (weights, batch norm statistics, fixed scales), its optimizer's
+ * state ("<prefix>optim/<name>/1" and "/2") and its ops' run-to-run state (dropout's
+ * generators, "<prefix>state/<node>", bytes), plus the caller's metadata. Readable by any
  * safetensors reader (PyTorch's load_file gives the same tensors by name). */
 #ifndef CUTOUT_TRAIN_CHECKPOINT_H
 #define CUTOUT_TRAIN_CHECKPOINT_H

@@ -18,6 +18,12 @@ expect 0 "$cutout" train --arch encdec --data "$tmp/set" -o "$tmp/one" --epochs 
 expect 0 "$cutout" train --arch encdec --data "$tmp/set" -o "$tmp/one" --epochs 2 \
   --resume "$tmp/one/checkpoint.safetensors" "${small[@]}"
 check "1 epoch + 1 resumed = 2 epochs (bitwise)" cmp -s "$tmp/one/model.onnx" "$tmp/two/model.onnx"
+# the same with the U-Net, whose dropout draws go on from the checkpoint
+expect 0 "$cutout" train --arch unet --data "$tmp/set" -o "$tmp/utwo" --epochs 2 "${small[@]}"
+expect 0 "$cutout" train --arch unet --data "$tmp/set" -o "$tmp/uone" --epochs 1 "${small[@]}"
+expect 0 "$cutout" train --arch unet --data "$tmp/set" -o "$tmp/uone" --epochs 2 \
+  --resume "$tmp/uone/checkpoint.safetensors" "${small[@]}"
+check "unet: 1 epoch + 1 resumed = 2 epochs (bitwise)" cmp -s "$tmp/uone/model.onnx" "$tmp/utwo/model.onnx"
 expect 0 "$cutout" train --arch encdec --data "$tmp/set" -o "$tmp/three" --epochs 2 --seed 9 "${small[@]}"
 check "another seed, another model" test -n "$(cmp "$tmp/three/model.onnx" "$tmp/two/model.onnx" 2>&1)"
 # the progress: one line per epoch with the held-out scores

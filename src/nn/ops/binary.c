@@ -300,8 +300,15 @@ static int binary_backward(int op, nn_node *node, nn_tensor *const *in, nn_tenso
     (void)n_in, (void)n_out;                                                              \
     return binary_backward(OP, node, in, out, dout, din, err);                            \
   }                                                                                       \
-  const nn_op nn_op_##NAME = {#NAME, 2, 2, 1, 1, NULL, binary_shape, run_##NAME, NULL, BLOCKED, \
-                              backward_##NAME};
+  const nn_op nn_op_##NAME = {.name = #NAME,                                              \
+                              .min_inputs = 2,                                            \
+                              .max_inputs = 2,                                            \
+                              .min_outputs = 1,                                           \
+                              .max_outputs = 1,                                           \
+                              .shape = binary_shape,                                      \
+                              .run = run_##NAME,                                          \
+                              .blocked = BLOCKED,                                         \
+                              .backward = backward_##NAME};
 
 BINARY_OP(Add, OP_ADD, binary_blocked)
 BINARY_OP(Sub, OP_SUB, binary_blocked)

@@ -187,4 +187,13 @@ static int cast_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **o
   return NN_OK;
 }
 
-const nn_op nn_op_Cast = {"Cast", 1, 1, 1, 1, cast_prepare, cast_shape, cast_run, NULL, NULL, NULL};
+const nn_op nn_op_Cast = {
+    .name = "Cast",
+    .min_inputs = 1,
+    .max_inputs = 1,
+    .min_outputs = 1,
+    .max_outputs = 1,
+    .prepare = cast_prepare,
+    .shape = cast_shape,
+    .run = cast_run,
+};

@@ -134,5 +134,15 @@ static int concat_backward(nn_node *node, nn_tensor *const *in, int n_in, nn_ten
   return NN_OK;
 }
 
-const nn_op nn_op_Concat = {"Concat", 1, 2147483647, 1, 1, concat_prepare, concat_shape,
-                            concat_run, NULL, concat_blocked, concat_backward};
+const nn_op nn_op_Concat = {
+    .name = "Concat",
+    .min_inputs = 1,
+    .max_inputs = 2147483647,
+    .min_outputs = 1,
+    .max_outputs = 1,
+    .prepare = concat_prepare,
+    .shape = concat_shape,
+    .run = concat_run,
+    .blocked = concat_blocked,
+    .backward = concat_backward,
+};

@@ -94,5 +94,13 @@ static int constant_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor
   return NN_OK;
 }
 
-const nn_op nn_op_Constant = {"Constant", 0, 0, 1, 1, constant_prepare, constant_shape,
-                              constant_run, NULL, NULL, NULL};
+const nn_op nn_op_Constant = {
+    .name = "Constant",
+    .min_inputs = 0,
+    .max_inputs = 0,
+    .min_outputs = 1,
+    .max_outputs = 1,
+    .prepare = constant_prepare,
+    .shape = constant_shape,
+    .run = constant_run,
+};

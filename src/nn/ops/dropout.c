@@ -116,6 +116,13 @@ static int do_backward(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor 
   return NN_OK;
 }
 
+/* the generator's position: a resumed training run draws on from it */
+static void do_state(nn_node *node, void **data, size_t *bytes) {
+  dropout_state *st = node->params;
+  *data = st ? &st->s : NULL;
+  *bytes = st ? sizeof st->s : 0;
+}
+
 const nn_op nn_op_Dropout = {.name = "Dropout",
                              .min_inputs = 1,
                              .max_inputs = 3,
@@ -125,4 +132,5 @@ const nn_op nn_op_Dropout = {.name = "Dropout",
                              .shape = do_shape,
                              .run = do_run,
                              .release = do_release,
-                             .backward = do_backward};
+                             .backward = do_backward,
+                             .state = do_state};

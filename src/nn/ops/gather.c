@@ -69,4 +69,12 @@ static int gather_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *
   return NN_OK;
 }
 
-const nn_op nn_op_Gather = {"Gather", 2, 2, 1, 1, NULL, gather_shape, gather_run, NULL, NULL, NULL};
+const nn_op nn_op_Gather = {
+    .name = "Gather",
+    .min_inputs = 2,
+    .max_inputs = 2,
+    .min_outputs = 1,
+    .max_outputs = 1,
+    .shape = gather_shape,
+    .run = gather_run,
+};

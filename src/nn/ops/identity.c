@@ -11,5 +11,13 @@ static int identity_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tens
   return nn_shape_as_input(in[0], out[0]);
 }
 
-const nn_op nn_op_Identity = {"Identity", 1, 1, 1, 1, NULL, identity_shape, nn_run_copy,
-                              NULL, NULL, nn_backward_copy};
+const nn_op nn_op_Identity = {
+    .name = "Identity",
+    .min_inputs = 1,
+    .max_inputs = 1,
+    .min_outputs = 1,
+    .max_outputs = 1,
+    .shape = identity_shape,
+    .run = nn_run_copy,
+    .backward = nn_backward_copy,
+};

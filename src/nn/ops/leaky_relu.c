@@ -54,5 +54,13 @@ static int leaky_backward(nn_node *node, nn_tensor *const *in, int n_in, nn_tens
   return NN_OK;
 }
 
-const nn_op nn_op_LeakyRelu = {"LeakyRelu", 1, 1, 1, 1, NULL, leaky_shape, leaky_run, NULL, NULL,
-                               leaky_backward};
+const nn_op nn_op_LeakyRelu = {
+    .name = "LeakyRelu",
+    .min_inputs = 1,
+    .max_inputs = 1,
+    .min_outputs = 1,
+    .max_outputs = 1,
+    .shape = leaky_shape,
+    .run = leaky_run,
+    .backward = leaky_backward,
+};

@@ -73,5 +73,14 @@ static int relu_backward(nn_node *node, nn_tensor *const *in, int n_in, nn_tenso
   return NN_OK;
 }
 
-const nn_op nn_op_Relu = {"Relu", 1, 1, 1, 1, NULL, relu_shape, relu_run, NULL, relu_blocked,
-                          relu_backward};
+const nn_op nn_op_Relu = {
+    .name = "Relu",
+    .min_inputs = 1,
+    .max_inputs = 1,
+    .min_outputs = 1,
+    .max_outputs = 1,
+    .shape = relu_shape,
+    .run = relu_run,
+    .blocked = relu_blocked,
+    .backward = relu_backward,
+};

@@ -77,6 +77,14 @@ static int reshape_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tenso
   return NN_OK;
 }
 
-const nn_op nn_op_Reshape = {"Reshape", 2, 2, 1, 1, reshape_prepare, reshape_shape,
-                             nn_run_copy, NULL, NULL,
-                             nn_backward_copy};
+const nn_op nn_op_Reshape = {
+    .name = "Reshape",
+    .min_inputs = 2,
+    .max_inputs = 2,
+    .min_outputs = 1,
+    .max_outputs = 1,
+    .prepare = reshape_prepare,
+    .shape = reshape_shape,
+    .run = nn_run_copy,
+    .backward = nn_backward_copy,
+};

@@ -214,5 +214,16 @@ static int resize_backward(nn_node *node, nn_tensor *const *in, int n_in,
   return rc ? nn_node_fail(node, err, rc, "out of memory") : NN_OK;
 }
 
-const nn_op nn_op_Resize = {"Resize", 1, 4, 1, 1, resize_prepare, resize_shape, resize_run,
-                            resize_release, resize_blocked, resize_backward};
+const nn_op nn_op_Resize = {
+    .name = "Resize",
+    .min_inputs = 1,
+    .max_inputs = 4,
+    .min_outputs = 1,
+    .max_outputs = 1,
+    .prepare = resize_prepare,
+    .shape = resize_shape,
+    .run = resize_run,
+    .release = resize_release,
+    .blocked = resize_blocked,
+    .backward = resize_backward,
+};

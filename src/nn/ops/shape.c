@@ -44,4 +44,12 @@ static int shape_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **
   return NN_OK;
 }
 
-const nn_op nn_op_Shape = {"Shape", 1, 1, 1, 1, NULL, shape_shape, shape_run, NULL, NULL, NULL};
+const nn_op nn_op_Shape = {
+    .name = "Shape",
+    .min_inputs = 1,
+    .max_inputs = 1,
+    .min_outputs = 1,
+    .max_outputs = 1,
+    .shape = shape_shape,
+    .run = shape_run,
+};

@@ -70,5 +70,13 @@ static int sigmoid_backward(nn_node *node, nn_tensor *const *in, int n_in,
 }
 
 /* Plain layout only: on channel-blocked data the zero padding would turn into 0.5. */
-const nn_op nn_op_Sigmoid = {"Sigmoid", 1, 1, 1, 1, NULL, sigmoid_shape, sigmoid_run, NULL, NULL,
-                             sigmoid_backward};
+const nn_op nn_op_Sigmoid = {
+    .name = "Sigmoid",
+    .min_inputs = 1,
+    .max_inputs = 1,
+    .min_outputs = 1,
+    .max_outputs = 1,
+    .shape = sigmoid_shape,
+    .run = sigmoid_run,
+    .backward = sigmoid_backward,
+};

@@ -179,4 +179,13 @@ static int slice_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **
   return NN_OK;
 }
 
-const nn_op nn_op_Slice = {"Slice", 1, 5, 1, 1, slice_prepare, slice_shape, slice_run, NULL, NULL, NULL};
+const nn_op nn_op_Slice = {
+    .name = "Slice",
+    .min_inputs = 1,
+    .max_inputs = 5,
+    .min_outputs = 1,
+    .max_outputs = 1,
+    .prepare = slice_prepare,
+    .shape = slice_shape,
+    .run = slice_run,
+};

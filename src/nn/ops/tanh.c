@@ -49,5 +49,13 @@ static int tanh_backward(nn_node *node, nn_tensor *const *in, int n_in, nn_tenso
   return NN_OK;
 }
 
-const nn_op nn_op_Tanh = {"Tanh", 1, 1, 1, 1, NULL, tanh_shape, tanh_run, NULL, NULL,
-                          tanh_backward};
+const nn_op nn_op_Tanh = {
+    .name = "Tanh",
+    .min_inputs = 1,
+    .max_inputs = 1,
+    .min_outputs = 1,
+    .max_outputs = 1,
+    .shape = tanh_shape,
+    .run = tanh_run,
+    .backward = tanh_backward,
+};

@@ -60,6 +60,14 @@ static int unsqueeze_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_ten
   return NN_OK;
 }
 
-const nn_op nn_op_Unsqueeze = {"Unsqueeze", 1, 2, 1, 1, unsqueeze_prepare, unsqueeze_shape,
-                               nn_run_copy, NULL, NULL,
-                             nn_backward_copy};
+const nn_op nn_op_Unsqueeze = {
+    .name = "Unsqueeze",
+    .min_inputs = 1,
+    .max_inputs = 2,
+    .min_outputs = 1,
+    .max_outputs = 1,
+    .prepare = unsqueeze_prepare,
+    .shape = unsqueeze_shape,
+    .run = nn_run_copy,
+    .backward = nn_backward_copy,
+};

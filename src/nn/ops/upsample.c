@@ -123,5 +123,15 @@ static int upsample_backward(nn_node *node, nn_tensor *const *in, int n_in,
   return rc ? nn_node_fail(node, err, rc, "out of memory") : NN_OK;
 }
 
-const nn_op nn_op_Upsample = {"Upsample",        1,    2, 1, 1, upsample_prepare, upsample_shape,
-                              upsample_run,      upsample_release, NULL, upsample_backward};
+const nn_op nn_op_Upsample = {
+    .name = "Upsample",
+    .min_inputs = 1,
+    .max_inputs = 2,
+    .min_outputs = 1,
+    .max_outputs = 1,
+    .prepare = upsample_prepare,
+    .shape = upsample_shape,
+    .run = upsample_run,
+    .release = upsample_release,
+    .backward = upsample_backward,
+};
