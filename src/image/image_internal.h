@@ -16,9 +16,10 @@ int img_ensure_init(char *err, size_t errlen);
 /* Checks that path names a non-empty file libvips can read, before decoding it; writes the
  * quoted path into name (for messages). IMG_OK, or the code with the reason in err. */
 int img_check_file(const char *path, char *name, size_t namelen, char *err, size_t errlen);
-/* Opens an image file through libvips' source loaders (fail_on error; sequential access or
- * random): finding a file's loader by its name would probe every file loader, the blocked
- * untrusted ones too (libvips 8.14), and cfitsio's probe of a 40-byte gzip file asked for
+/* Opens an image file with the one libvips source loader its first bytes call for (JPEG,
+ * PNG, WebP, TIFF, GIF, HEIF/AVIF, PNM), fail_on error, sequential
+ * access or random. libvips' own sniffing would probe every loader, the untrusted ones too
+ * (libvips 8.14 probes blocked loaders): cfitsio's probe of a 208-byte gzip file asked for
  * 3.4 GB. NULL with libvips' error set. */
 VipsImage *img_open_file(const char *path, int sequential);
 
