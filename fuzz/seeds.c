@@ -552,7 +552,8 @@ static void safetensors_seeds(const char *dir) {
 
 int main(int argc, char **argv) {
   if (argc != 2) {
-    fprintf(stderr, "usage: %s DIR (writes DIR/onnx, DIR/image, DIR/mask, DIR/safetensors)\n", argv[0]);
+    fprintf(stderr, "usage: %s DIR (writes DIR/onnx, DIR/image, DIR/mask, DIR/safetensors)\n",
+            argv[0]);
     return 2;
   }
   const char *dir = argv[1];

@@ -44,3 +44,7 @@ int nn_dnnl_ctx(dnnl_engine_t *engine, dnnl_stream_t *stream, nn_err *err) {
 nn_code nn_dnnl_code(dnnl_status_t st) {
   return st == dnnl_out_of_memory ? NN_ENOMEM : NN_EUNSUPPORTED;
 }
+
+const dnnl_format_tag_t nn_dnnl_data_tags[3] = {dnnl_ncw, dnnl_nchw, dnnl_ncdhw};
+const dnnl_format_tag_t nn_dnnl_wei_tags[3] = {dnnl_oiw, dnnl_oihw, dnnl_oidhw};
+const dnnl_format_tag_t nn_dnnl_gwei_tags[3] = {dnnl_goiw, dnnl_goihw, dnnl_goidhw};

@@ -94,7 +94,8 @@ int nn_run(nn_graph *g, nn_tensor *const *inputs, int n_inputs, nn_tensor **outp
     g->arena = aligned_alloc(64, g->plan_size ? g->plan_size : 64);
     if (!g->arena) rc = nn_fail(err, NN_ENOMEM, "out of memory for a %zu-byte arena", g->plan_size);
   }
-  for (int i = 0; i < n_inputs && !rc; i++) rc = nn_bind_input(g, i, inputs[i], &rt[g->inputs[i]], err);
+  for (int i = 0; i < n_inputs && !rc; i++)
+    rc = nn_bind_input(g, i, inputs[i], &rt[g->inputs[i]], err);
   for (int i = 0; i < g->n_nodes && !rc; i++) {
     nn_node *n = &g->nodes[i];
     rc = nn_exec_node(g, i, rt, err);

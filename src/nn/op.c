@@ -37,6 +37,13 @@ int nn_run_copy(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, 
   return NN_OK;
 }
 
+int nn_shape_float(const nn_node *node, nn_tensor *const *in, nn_tensor *out, nn_err *err) {
+  if (!nn_dtype_is_float(in[0]->dtype))
+    return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported",
+                        nn_dtype_name(in[0]->dtype));
+  return nn_shape_as_input(in[0], out);
+}
+
 int nn_backward_check(const nn_node *node, nn_tensor *const *in, int n_in,
                       nn_tensor *const *out, int n_out, nn_tensor *const *dout,
                       nn_tensor **din, nn_err *err) {

@@ -53,6 +53,9 @@ int nn_node_fail(const nn_node *node, nn_err *err, nn_code code, const char *fmt
 /* shape() of ops whose output has the input's type and dims (elementwise, Identity):
  * NN_EUNKNOWN while the input's rank is not known. */
 int nn_shape_as_input(const nn_tensor *x, nn_tensor *out);
+/* shape() of elementwise ops on floating-point data: as nn_shape_as_input, after checking
+ * the input's type. */
+int nn_shape_float(const nn_node *node, nn_tensor *const *in, nn_tensor *out, nn_err *err);
 /* run() of ops whose output holds the input's bytes under another shape (Identity,
  * Reshape, Unsqueeze): copies in[0]'s storage into out[0]'s. */
 int nn_run_copy(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out, int n_out,

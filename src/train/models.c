@@ -221,7 +221,8 @@ static int dglobal(ctx *c, int x, const tr_arch_cfg *cfg) {
   }
   /* one convolution over the whole remaining map: a fully connected layer */
   int64_t wd[4] = {1, ch, h, w}, bd[1] = {1};
-  int wt = param(c, "fc", "weight", 4, wd, ch * h * w, 0, 1), bi = param(c, "fc", "bias", 1, bd, 0, 0, 1);
+  int wt = param(c, "fc", "weight", 4, wd, ch * h * w, 0, 1);
+  int bi = param(c, "fc", "bias", 1, bd, 0, 0, 1);
   return tr_op(&c->b, "Conv", (int[]){x, wt, bi}, 3, &TR_INTS("kernel_shape", 2, h, w), 1);
 }
 

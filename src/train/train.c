@@ -181,8 +181,10 @@ int tr_train(const tr_train_opts *o, void (*progress)(const tr_progress *p, void
     for (int s = 0; !rc && s < steps; s++) {
       double loss, l3[3];
       rc = tr_loader_next(&l, s, in->data, target, err);
-      if (!rc && o->kind == TR_RUN_UNET_GAN) rc = tr_step_gan(&r.gan, in, target, l3, err), loss = l3[0];
-      else if (!rc) rc = tr_step_supervised(&r.net, in, target, o->kind == TR_RUN_UNET, &loss, err);
+      if (!rc && o->kind == TR_RUN_UNET_GAN)
+        rc = tr_step_gan(&r.gan, in, target, l3, err), loss = l3[0];
+      else if (!rc)
+        rc = tr_step_supervised(&r.net, in, target, o->kind == TR_RUN_UNET, &loss, err);
       if (rc) break;
       sum += loss;
       tr_progress p = {.epoch = epoch + 1, .epochs = o->epochs, .step = s + 1,

@@ -1,6 +1,6 @@
 /* Conv: N-D (1-D to 3-D) convolution with groups, dilations, padding and optional bias,
- * and its gradients (conv_grad.c), computed by oneDNN in f32 (f16 tensors are stored as float, computed the same way, and
- * their results rounded to half precision). */
+ * and its gradients (conv_grad.c), computed by oneDNN in f32 (f16 tensors are stored as
+ * float, computed the same way, and their results rounded to half precision). */
 #include <string.h>
 
 #include "nn/op.h"

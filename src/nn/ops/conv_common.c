@@ -158,19 +158,6 @@ static void geom_key(const nn_conv_geom *g, int has_bias, int x_block, int y_blo
   }
 }
 
-static const dnnl_format_tag_t data_tags[] = {dnnl_ncw, dnnl_nchw, dnnl_ncdhw};
-static const dnnl_format_tag_t wei_tags[] = {dnnl_oiw, dnnl_oihw, dnnl_oidhw};
-static const dnnl_format_tag_t gwei_tags[] = {dnnl_goiw, dnnl_goihw, dnnl_goidhw};
-
-#define DNNL_TRY(call, what)                                                        \
-  do {                                                                              \
-    dnnl_status_t st_ = (call);                                                     \
-    if (st_ != dnnl_success) {                                                      \
-      rc = nn_node_fail(node, err, nn_dnnl_code(st_), "oneDNN %s failed: %s", what, \
-                        nn_dnnl_status_str(st_));                                   \
-      goto done;                                                                    \
-    }                                                                               \
-  } while (0)
 
 /* Creates the primitive for geometry g. */
 static dnnl_format_tag_t blocked_tag(int block) {
@@ -214,8 +201,8 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
    * layout. */
   p->bf16 = allow_bf16 && blocked && x_block && nn_use_bf16() && !strcmp(node->op_type, "Conv");
   dnnl_data_type_t in_type = p->bf16 ? dnnl_bf16 : dnnl_f32;
-  dnnl_format_tag_t src_tag = blocked ? blocked_tag(x_block) : data_tags[nsp - 1];
-  dnnl_format_tag_t dst_tag = blocked ? blocked_tag(y_block) : data_tags[nsp - 1];
+  dnnl_format_tag_t src_tag = blocked ? blocked_tag(x_block) : nn_dnnl_data_tags[nsp - 1];
+  dnnl_format_tag_t dst_tag = blocked ? blocked_tag(y_block) : nn_dnnl_data_tags[nsp - 1];
   DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->src_user_md, nsp + 2, sd, dnnl_f32, src_tag),
            "source memory descriptor");
   DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->dst_user_md, nsp + 2, dd, dnnl_f32, dst_tag),
@@ -227,7 +214,8 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
                                         p->bf16 ? dnnl_nhwc : dst_tag),
            "destination memory descriptor");
   DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->wei_user_md, wn, wd, dnnl_f32,
-                                        g->group > 1 ? gwei_tags[nsp - 1] : wei_tags[nsp - 1]),
+                                        g->group > 1 ? nn_dnnl_gwei_tags[nsp - 1]
+                                                     : nn_dnnl_wei_tags[nsp - 1]),
            "weights memory descriptor");
   p->wei_md = p->wei_user_md;
   if (blocked) /* let oneDNN choose the weights layout of its fastest kernel */

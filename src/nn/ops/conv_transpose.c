@@ -48,8 +48,10 @@ static int geometry(const nn_node *node, const nn_tensor *x, const nn_tensor *w,
   int64_t pads[2 * MAX_SP], op[MAX_SP], os[MAX_SP], ker[MAX_SP];
   int nos;
   const int64_t *oshape = nn_attr_ints(node, "output_shape", &nos);
-  if (axis_attr(node, "strides", nsp, 1, g->s, 1) || axis_attr(node, "dilations", nsp, 1, g->d, 1) ||
-      axis_attr(node, "pads", nsp, 0, pads, 2) || axis_attr(node, "output_padding", nsp, 0, op, 1) ||
+  if (axis_attr(node, "strides", nsp, 1, g->s, 1) ||
+      axis_attr(node, "dilations", nsp, 1, g->d, 1) ||
+      axis_attr(node, "pads", nsp, 0, pads, 2) ||
+      axis_attr(node, "output_padding", nsp, 0, op, 1) ||
       axis_attr(node, "kernel_shape", nsp, 0, ker, 1))
     return nn_node_fail(node, err, NN_EINVAL, "an attribute has the wrong number of values");
   if (oshape && nos != nsp && nos != nsp + 2)
@@ -104,17 +106,6 @@ static int ct_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **o
   return NN_OK;
 }
 
-#define TRY(call, what)                                                             \
-  do {                                                                              \
-    dnnl_status_t st_ = (call);                                                     \
-    if (st_ != dnnl_success) {                                                      \
-      rc = nn_node_fail(node, err, nn_dnnl_code(st_), "oneDNN %s failed: %s", what, \
-                        nn_dnnl_status_str(st_));                                   \
-      goto done;                                                                    \
-    }                                                                               \
-  } while (0)
-
-static const dnnl_format_tag_t data_tags[] = {dnnl_ncw, dnnl_nchw, dnnl_ncdhw};
 static const dnnl_format_tag_t wei_tags[] = {dnnl_bac, dnnl_iohw, dnnl_iodhw};
 static const dnnl_format_tag_t gwei_tags[] = {dnnl_acbd, dnnl_giohw, dnnl_giodhw};
 
@@ -150,62 +141,63 @@ static int deconv(const nn_node *node, const ct_geom *g, int pass, void *const *
   dnnl_primitive_desc_t fpd = NULL, pd = NULL;
   dnnl_primitive_t prim = NULL;
   dnnl_memory_t mem[4] = {0};
-  TRY(dnnl_memory_desc_init_by_tag(&src_md, nsp + 2, sd, dnnl_f32, data_tags[nsp - 1]), "source");
-  TRY(dnnl_memory_desc_init_by_tag(&dst_md, nsp + 2, dd, dnnl_f32, data_tags[nsp - 1]), "dest");
-  TRY(dnnl_memory_desc_init_by_tag(&wei_md, wn, wd, dnnl_f32,
+  dnnl_format_tag_t data_tag = nn_dnnl_data_tags[nsp - 1];
+  DNNL_TRY(dnnl_memory_desc_init_by_tag(&src_md, nsp + 2, sd, dnnl_f32, data_tag), "source");
+  DNNL_TRY(dnnl_memory_desc_init_by_tag(&dst_md, nsp + 2, dd, dnnl_f32, data_tag), "dest");
+  DNNL_TRY(dnnl_memory_desc_init_by_tag(&wei_md, wn, wd, dnnl_f32,
                                    g->group > 1 ? gwei_tags[nsp - 1] : wei_tags[nsp - 1]),
       "weights");
-  TRY(dnnl_memory_desc_init_by_tag(&bias_md, 1, bd, dnnl_f32, dnnl_a), "bias");
-  TRY(dnnl_dilated_deconvolution_forward_desc_init(
+  DNNL_TRY(dnnl_memory_desc_init_by_tag(&bias_md, 1, bd, dnnl_f32, dnnl_a), "bias");
+  DNNL_TRY(dnnl_dilated_deconvolution_forward_desc_init(
           &fd, pass == FWD ? dnnl_forward_inference : dnnl_forward_training,
           dnnl_deconvolution_direct, &src_md, &wei_md, p[2] || pass != FWD ? &bias_md : NULL,
           &dst_md, st, dl, pl, pr),
       "deconvolution descriptor");
-  TRY(dnnl_primitive_desc_create(&fpd, &fd, NULL, engine, NULL), "deconvolution");
+  DNNL_TRY(dnnl_primitive_desc_create(&fpd, &fd, NULL, engine, NULL), "deconvolution");
   int nargs = 0;
   dnnl_exec_arg_t a[4];
   if (pass == FWD) {
     pd = fpd, fpd = NULL;
-    TRY(dnnl_memory_create(&mem[0], &src_md, engine, p[0]), "memory");
-    TRY(dnnl_memory_create(&mem[1], &wei_md, engine, p[1]), "memory");
-    TRY(dnnl_memory_create(&mem[3], &dst_md, engine, p[3]), "memory");
+    DNNL_TRY(dnnl_memory_create(&mem[0], &src_md, engine, p[0]), "memory");
+    DNNL_TRY(dnnl_memory_create(&mem[1], &wei_md, engine, p[1]), "memory");
+    DNNL_TRY(dnnl_memory_create(&mem[3], &dst_md, engine, p[3]), "memory");
     a[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_SRC, mem[0]};
     a[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_WEIGHTS, mem[1]};
     a[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_DST, mem[3]};
     if (p[2]) {
-      TRY(dnnl_memory_create(&mem[2], &bias_md, engine, p[2]), "memory");
+      DNNL_TRY(dnnl_memory_create(&mem[2], &bias_md, engine, p[2]), "memory");
       a[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_BIAS, mem[2]};
     }
   } else if (pass == BWD_DATA) {
-    TRY(dnnl_dilated_deconvolution_backward_data_desc_init(&bdsc, dnnl_deconvolution_direct,
+    DNNL_TRY(dnnl_dilated_deconvolution_backward_data_desc_init(&bdsc, dnnl_deconvolution_direct,
                                                            &src_md, &wei_md, &dst_md, st, dl,
                                                            pl, pr),
         "backward-data descriptor");
-    TRY(dnnl_primitive_desc_create(&pd, &bdsc, NULL, engine, fpd), "backward data");
-    TRY(dnnl_memory_create(&mem[0], &src_md, engine, p[0]), "memory");
-    TRY(dnnl_memory_create(&mem[1], &wei_md, engine, p[1]), "memory");
-    TRY(dnnl_memory_create(&mem[3], &dst_md, engine, p[3]), "memory");
+    DNNL_TRY(dnnl_primitive_desc_create(&pd, &bdsc, NULL, engine, fpd), "backward data");
+    DNNL_TRY(dnnl_memory_create(&mem[0], &src_md, engine, p[0]), "memory");
+    DNNL_TRY(dnnl_memory_create(&mem[1], &wei_md, engine, p[1]), "memory");
+    DNNL_TRY(dnnl_memory_create(&mem[3], &dst_md, engine, p[3]), "memory");
     a[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_DIFF_SRC, mem[0]};
     a[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_WEIGHTS, mem[1]};
     a[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_DIFF_DST, mem[3]};
   } else {
-    TRY(dnnl_dilated_deconvolution_backward_weights_desc_init(
+    DNNL_TRY(dnnl_dilated_deconvolution_backward_weights_desc_init(
             &bdsc, dnnl_deconvolution_direct, &src_md, &wei_md, &bias_md, &dst_md, st, dl, pl,
             pr),
         "backward-weights descriptor");
-    TRY(dnnl_primitive_desc_create(&pd, &bdsc, NULL, engine, fpd), "backward weights");
-    TRY(dnnl_memory_create(&mem[0], &src_md, engine, p[0]), "memory");
-    TRY(dnnl_memory_create(&mem[1], &wei_md, engine, p[1]), "memory");
-    TRY(dnnl_memory_create(&mem[2], &bias_md, engine, p[2]), "memory");
-    TRY(dnnl_memory_create(&mem[3], &dst_md, engine, p[3]), "memory");
+    DNNL_TRY(dnnl_primitive_desc_create(&pd, &bdsc, NULL, engine, fpd), "backward weights");
+    DNNL_TRY(dnnl_memory_create(&mem[0], &src_md, engine, p[0]), "memory");
+    DNNL_TRY(dnnl_memory_create(&mem[1], &wei_md, engine, p[1]), "memory");
+    DNNL_TRY(dnnl_memory_create(&mem[2], &bias_md, engine, p[2]), "memory");
+    DNNL_TRY(dnnl_memory_create(&mem[3], &dst_md, engine, p[3]), "memory");
     a[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_SRC, mem[0]};
     a[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_DIFF_WEIGHTS, mem[1]};
     a[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_DIFF_BIAS, mem[2]};
     a[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_DIFF_DST, mem[3]};
   }
-  TRY(dnnl_primitive_create(&prim, pd), "deconvolution primitive");
-  TRY(dnnl_primitive_execute(prim, stream, nargs, a), "deconvolution");
-  TRY(dnnl_stream_wait(stream), "stream wait");
+  DNNL_TRY(dnnl_primitive_create(&prim, pd), "deconvolution primitive");
+  DNNL_TRY(dnnl_primitive_execute(prim, stream, nargs, a), "deconvolution");
+  DNNL_TRY(dnnl_stream_wait(stream), "stream wait");
 done:
   for (int i = 0; i < 4; i++)
     if (mem[i]) dnnl_memory_destroy(mem[i]);

@@ -21,7 +21,8 @@ static tap *axis_taps(const nn_resize_attrs *a, int64_t n_in, int64_t n_out, con
   nn_set_shape(&y, NN_F32, 1, &n_out);
   size_t cap = (size_t)(n_out > n_in ? n_out : n_in) * 4 + 16, n = 0;
   tap *t = malloc(cap * sizeof *t);
-  float *xv = calloc((size_t)n_in + 1, sizeof *xv), *yv = malloc(sizeof(float) * ((size_t)n_out + 1));
+  float *xv = calloc((size_t)n_in + 1, sizeof *xv);
+  float *yv = malloc(sizeof(float) * ((size_t)n_out + 1));
   int ok = t && xv && yv;
   x.data = xv;
   y.data = yv;

@@ -6,13 +6,8 @@
 
 static int sigmoid_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out,
                          int n_out, nn_err *err) {
-  (void)n_in;
-  (void)n_out;
-  nn_dtype t = in[0]->dtype;
-  if (!nn_dtype_is_float(t))
-    return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported",
-                        nn_dtype_name(t));
-  return nn_shape_as_input(in[0], out[0]);
+  (void)n_in, (void)n_out;
+  return nn_shape_float(node, in, out[0], err);
 }
 
 /* Written so that exp() never overflows: for x < 0, e^x / (1 + e^x). */

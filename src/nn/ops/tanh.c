@@ -7,10 +7,7 @@
 static int tanh_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out,
                       int n_out, nn_err *err) {
   (void)n_in, (void)n_out;
-  if (!nn_dtype_is_float(in[0]->dtype))
-    return nn_node_fail(node, err, NN_EUNSUPPORTED, "input type %s is not supported",
-                        nn_dtype_name(in[0]->dtype));
-  return nn_shape_as_input(in[0], out[0]);
+  return nn_shape_float(node, in, out[0], err);
 }
 
 static int tanh_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out,
