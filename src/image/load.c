@@ -140,19 +140,38 @@ static VipsSource *open_source(const char *path) {
   return src;
 }
 
-/* The libvips source loader for a file, from its first bytes: photos come as JPEG, PNG,
+/* The bytes a loader is chosen from (and a PNM header read from). */
+#define SNIFF_BYTES 512
+
+/* 1 when these first bytes are a PNM header (P1-P6, Pf/PF) that gives a width or height of
+ * 0: libvips' loader would fail on it only after GLib warnings about the 0. */
+static int pnm_no_pixels(const unsigned char *b, size_t n) {
+  if (n < 2 || b[0] != 'P' || !strchr("123456fF", b[1])) return 0;
+  size_t i = 2;
+  for (int k = 0; k < 2; k++) { /* width, then height */
+    for (;;) {                  /* blanks and # comments */
+      while (i < n && strchr(" \t\r\n\v\f", b[i])) i++;
+      if (i < n && b[i] == '#')
+        while (i < n && b[i] != '\n') i++;
+      else
+        break;
+    }
+    if (i >= n || b[i] < '0' || b[i] > '9') return 0; /* the loader says what is wrong */
+    unsigned long v = 0;
+    while (i < n && b[i] >= '0' && b[i] <= '9' && v < 1000000) v = v * 10 + (b[i++] - '0');
+    if (v == 0) return 1;
+  }
+  return 0;
+}
+
+/* The libvips source loader for an image, from its first bytes: photos come as JPEG, PNG,
  * WebP, TIFF, GIF, HEIF/AVIF or PNM, and only those loaders are asked (JPEG XL and JPEG 2000
  * are among the loaders libvips calls untrusted, blocked in img_ensure_init).
  * Letting libvips sniff instead would run every loader's probe, untrusted and text ones
  * included (8.14 probes even blocked loaders): cfitsio's asked for 3.4 GB on a 208-byte
  * file, the matrix loader's reads past a short file's end. NULL when the bytes are none of
  * these (or this libvips cannot read that format). */
-static const char *sniff_loader(const char *path) {
-  unsigned char b[16] = {0};
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t n = fread(b, 1, sizeof b, f);
-  fclose(f);
+static const char *sniff_loader(const unsigned char *b, size_t n) {
   const char *nick = NULL;
   if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) nick = "jpegload_source";
   else if (n >= 8 && !memcmp(b, "\x89PNG\r\n\x1a\n", 8)) nick = "pngload_source";
@@ -162,6 +181,29 @@ static const char *sniff_loader(const char *path) {
   else if (n >= 12 && !memcmp(b + 4, "ftyp", 4)) nick = "heifload_source";
   else if (n >= 2 && b[0] == 'P' && strchr("123456fF", b[1])) nick = "ppmload_source";
   return nick && vips_type_find("VipsOperation", nick) ? nick : NULL;
+}
+
+/* The first bytes of a file (up to SNIFF_BYTES) into b; how many. */
+static size_t head_of(const char *path, unsigned char *b) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  size_t n = fread(b, 1, SNIFF_BYTES, f);
+  fclose(f);
+  return n;
+}
+
+/* What img_check_file and the memory loader check in an image's first bytes. */
+static int check_head(const unsigned char *b, size_t n, const char *name, char *err,
+                      size_t errlen) {
+  if (!sniff_loader(b, n)) {
+    vips_error_clear();
+    return img_fail(err, errlen, IMG_EFORMAT, "%s is not an image in a format cutout reads "
+                    "(JPEG, PNG, WebP, TIFF, GIF, HEIF/AVIF, PNM)", name);
+  }
+  if (pnm_no_pixels(b, n))
+    return img_fail(err, errlen, IMG_ECORRUPT, "%s has no pixels: its header gives a width "
+                    "or height of 0", name);
+  return IMG_OK;
 }
 
 int img_check_file(const char *path, char *name, size_t namelen, char *err, size_t errlen) {
@@ -176,29 +218,31 @@ int img_check_file(const char *path, char *name, size_t namelen, char *err, size
   fclose(f);
   if (st.st_size == 0)
     return img_fail(err, errlen, IMG_EFORMAT, "%s is empty, not an image", name);
-  const char *loader = sniff_loader(path);
-  if (!loader) {
-    vips_error_clear();
-    return img_fail(err, errlen, IMG_EFORMAT, "%s is not an image in a format cutout reads "
-                    "(JPEG, PNG, WebP, TIFF, GIF, HEIF/AVIF, PNM)", name);
-  }
-  return IMG_OK;
+  unsigned char b[SNIFF_BYTES];
+  return check_head(b, head_of(path, b), name, err, errlen);
+}
+
+/* The image of src through the loader nick alone (no second round of sniffing). */
+static VipsImage *load_source(const char *nick, VipsSource *src, int sequential) {
+  VipsImage *im = NULL;
+  int rc = sequential ? vips_call(nick, src, &im, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+                                  VIPS_FAIL_ON_ERROR, NULL)
+                      : vips_call(nick, src, &im, "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+  return rc ? NULL : im;
 }
 
 VipsImage *img_open_file(const char *path, int sequential) {
-  const char *nick = sniff_loader(path);
+  unsigned char b[SNIFF_BYTES];
+  const char *nick = sniff_loader(b, head_of(path, b));
   if (!nick) {
     vips_error("cutout", "%s is not an image in a format read here", path);
     return NULL;
   }
   VipsSource *src = open_source(path);
   if (!src) return NULL;
-  VipsImage *im = NULL; /* that loader only: no second round of sniffing */
-  int rc = sequential ? vips_call(nick, src, &im, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
-                                  VIPS_FAIL_ON_ERROR, NULL)
-                      : vips_call(nick, src, &im, "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+  VipsImage *im = load_source(nick, src, sequential);
   g_object_unref(src);
-  return rc ? NULL : im;
+  return im;
 }
 
 int img_load_rgb(const char *path, ct_img **out, char *err, size_t errlen) {
@@ -226,13 +270,12 @@ int img_load_mem_rgb(const void *buf, size_t len, ct_img **out, char *err, size_
   if (!buf || len == 0) return img_fail(err, errlen, IMG_EFORMAT, "the image data is empty");
   int rc = img_ensure_init(err, errlen);
   if (rc) return rc;
-  if (!vips_foreign_find_load_buffer(buf, len)) {
-    vips_error_clear();
-    return img_fail(err, errlen, IMG_EFORMAT,
-                    "the data is not an image in a format libvips can read");
-  }
-  VipsImage *in = vips_image_new_from_buffer(buf, len, "", "access", VIPS_ACCESS_SEQUENTIAL,
-                                             "fail_on", VIPS_FAIL_ON_ERROR, NULL);
+  rc = check_head(buf, len < SNIFF_BYTES ? len : SNIFF_BYTES, name, err, errlen);
+  if (rc) return rc;
+  /* the same loader as a file with these bytes gets, on a source over the buffer */
+  VipsSource *src = vips_source_new_from_memory(buf, len);
+  VipsImage *in = src ? load_source(sniff_loader(buf, len), src, 1) : NULL;
+  if (src) g_object_unref(src);
   if (!in) {
     img_vips_error(why, sizeof why);
     return img_fail(err, errlen, IMG_ECORRUPT, "%s is damaged or truncated: %s", name, why);

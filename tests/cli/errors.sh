@@ -38,6 +38,11 @@ check "refused before decoding (peak RSS $rss KB)" test "$rss" -lt 200000
 # has): refused from its header, where decoding it took 16 s.
 expect fail "$cutout" remove "$src/fuzz/regress/mask/tall-1x3967356-pbm" -o "$tmp/out.png"
 check "the side is the reason" grep -q "a side over" "$tmp/stderr"
+# A PNM header of no pixels: said so, without the warnings libvips' loader would print.
+printf 'P5\n0 1\n255\n' > "$tmp/empty.pgm"
+expect fail "$cutout" remove "$tmp/empty.pgm" -o "$tmp/out.png"
+check "no pixels is the reason" grep -q "has no pixels" "$tmp/stderr"
+check "no GLib warnings" test "$(grep -c WARNING "$tmp/stderr")" = 0
 # A model file past what protobuf can hold (a sparse 3 GB file): refused before it is read.
 truncate -s 3G "$tmp/huge.onnx"
 expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --model "$tmp/huge.onnx"

@@ -270,6 +270,22 @@ static void test_bad_inputs(void) {
   CHECK(strstr(err, "not an image") != NULL);
   CHECK(img_load_mem_rgb(words, strlen(words), &im, err, sizeof err) == IMG_EFORMAT);
 
+  /* PNM headers with no pixels: said so, from the file and from memory */
+  const char *zero[3] = {"P5\n0 1\n255\n", "P6 # comment\n 12\n0\n255\n", "P4 0 0\n"};
+  for (int k = 0; k < 3; k++) {
+    char *pnm = fx_path(dir, "zero.pnm");
+    fx_write(pnm, zero[k], strlen(zero[k]));
+    CHECK(img_load_rgb(pnm, &im, err, sizeof err) == IMG_ECORRUPT);
+    CHECK(strstr(err, "has no pixels") != NULL);
+    CHECK(img_load_mem_rgb(zero[k], strlen(zero[k]), &im, err, sizeof err) == IMG_ECORRUPT);
+    CHECK(strstr(err, "has no pixels") != NULL);
+    free(pnm);
+  }
+  /* formats outside the list are refused from memory too, before any loader looks */
+  const char fits[] = "SIMPLE  =                    T / a FITS header";
+  CHECK(img_load_mem_rgb(fits, sizeof fits - 1, &im, err, sizeof err) == IMG_EFORMAT);
+  CHECK(strstr(err, "not an image in a format cutout reads") != NULL);
+
   char *empty = fx_path(dir, "empty.jpg");
   fx_write(empty, "", 0);
   CHECK(img_load_rgb(empty, &im, err, sizeof err) == IMG_EFORMAT);
