@@ -8,7 +8,7 @@
  *      a child process: wall time, each stage's time and the child's peak RSS.
  *
  *   build/bench/bench_tiles [--count N] [--size WxH] [--seed S] [--tile T] [--overlap O]
- *                           [--big WxH] [--model PATH] [--threads N] [--no-quality]
+ *                           [--tile-scale S] [--big WxH] [--model PATH] [--threads N] [--no-quality]
  *                           [--no-cost] [--save DIR]
  *
  * --save DIR keeps each composite, its true alpha and both masks (DIR/NNNNNN-*.png) and the
@@ -31,6 +31,7 @@
 
 typedef struct bench_opts {
   int count, width, height, big_w, big_h, tile, overlap, threads, quality, cost;
+  double tile_scale; /* 0: automatic */
   unsigned long long seed;
   const char *model, *save;
 } bench_opts;
@@ -61,6 +62,7 @@ static int parse(int argc, char **argv, bench_opts *o) {
     else if (!strcmp(a, "--seed")) o->seed = strtoull(v, NULL, 10), i++;
     else if (!strcmp(a, "--tile")) o->tile = atoi(v), i++;
     else if (!strcmp(a, "--overlap")) o->overlap = atoi(v), i++;
+    else if (!strcmp(a, "--tile-scale")) o->tile_scale = atof(v), i++;
     else if (!strcmp(a, "--threads")) o->threads = atoi(v), i++;
     else if (!strcmp(a, "--model")) o->model = v, i++;
     else if (!strcmp(a, "--save")) o->save = v, i++;
@@ -106,6 +108,7 @@ static int one_image(const bench_opts *o, ct_model *model, int index, quality_su
   ct_remove_options_init(&opts);
   opts.tile_size = o->tile;
   opts.tile_overlap = o->overlap;
+  opts.tile_scale = o->tile_scale;
   char debug[4096];
   if (o->save) {
     snprintf(debug, sizeof debug, "%s/%06d", o->save, index);
@@ -160,8 +163,9 @@ static int quality(const bench_opts *o) {
     fprintf(stderr, "bench_tiles: %s\n", err.message);
     return -1;
   }
-  printf("quality: %d synthesised composites of %dx%d (seed %llu), tile %d, overlap %d\n",
-         o->count, o->width, o->height, o->seed, o->tile, o->overlap);
+  printf("quality: %d synthesised composites of %dx%d (seed %llu), tile %d, overlap %d, "
+         "tile scale %g (0: automatic)\n",
+         o->count, o->width, o->height, o->seed, o->tile, o->overlap, o->tile_scale);
   printf("%6s %9s %9s %7s %7s %9s %9s %7s %7s %9s %6s %6s\n", "image", "SAD glob", "SAD tile",
          "MSE glo", "MSE til", "SADb glob", "SADb tile", "MSEb gl", "MSEb ti", "tiles",
          "glob s", "tile s");
@@ -206,6 +210,7 @@ static int child(const bench_opts *o, const char *photo_path, int c) {
   ct_remove_stats st = {0};
   opts.tile_size = o->tile;
   opts.tile_overlap = o->overlap;
+  opts.tile_scale = o->tile_scale;
   opts.tiles = configs[c].tiles;
   opts.matting = configs[c].matting;
   opts.stats = &st;
@@ -236,14 +241,15 @@ static int cost_run(const bench_opts *o, char **argv, const char *photo_path, in
                     cost_result *r) {
   int fd[2];
   if (pipe(fd)) return -1;
-  char conf[16], tile[16], overlap[16], threads[16];
+  char conf[16], tile[16], overlap[16], threads[16], scale[32];
   snprintf(conf, sizeof conf, "%d", c);
   snprintf(tile, sizeof tile, "%d", o->tile);
   snprintf(overlap, sizeof overlap, "%d", o->overlap);
   snprintf(threads, sizeof threads, "%d", o->threads);
+  snprintf(scale, sizeof scale, "%.17g", o->tile_scale);
   char *args[] = {argv[0], "--child", (char *)photo_path, conf, "--tile", tile,
-                  "--overlap", overlap, "--threads", threads, "--model", (char *)o->model,
-                  NULL};
+                  "--overlap", overlap, "--tile-scale", scale, "--threads", threads,
+                  "--model", (char *)o->model, NULL};
   fflush(stdout);
   pid_t pid = fork();
   if (pid < 0) return -1;

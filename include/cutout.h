@@ -100,6 +100,10 @@ typedef enum ct_matting {
 } ct_matting;
 
 /* What each stage of ct_remove did and how long it took (seconds of wall time). */
+/* The automatic tile scale: a photo CT_TILE_AUTO_SPAN network inputs long or shorter is
+ * tiled at its own pixels; a longer one is scaled down to that length first. */
+#define CT_TILE_AUTO_SPAN 3
+
 typedef struct ct_remove_stats {
   double global_s;                 /* the global pass (and the per-channel pass) */
   double tiles_s;                  /* the tile pass */
@@ -117,6 +121,9 @@ typedef struct ct_remove_options {
   int tiles;        /* 1: refine the global mask with the tile pass (ct_tiled_mask) */
   int tile_size;    /* tile side in photo pixels; 0: the network's input width */
   int tile_overlap; /* pixels shared by neighbouring tiles; 0: a quarter of the tile size */
+  double tile_scale; /* photo pixels per tile pixel (1: the photo's own pixels; up to 64);
+                        0: automatic, the photo's longest side over CT_TILE_AUTO_SPAN
+                        network inputs, at least 1 (1 up to 3072 pixels with ISNet) */
   int channels;     /* 1: the per-channel pass refines the global mask (ct_channel_mask) */
   ct_matting matting; /* alpha matting at the photo's resolution (default off) */
   int trimap_fg;    /* mask >= this is sure foreground before erosion; 0: 240 */
@@ -152,9 +159,10 @@ ct_status ct_predict_mask(ct_model *model, const ct_image *photo, ct_image **mas
 ct_status ct_channel_mask(ct_model *model, const ct_image *photo, ct_image **mask,
                           ct_error *err);
 
-/* Tile pass: the photo is cut into tile_size x tile_size tiles of its own pixels (a grid
- * whose neighbours share tile_overlap pixels; the last row and column are shifted inward to
- * end at the border). Tiles where global_mask (from ct_predict_mask) is all sure foreground
+/* Tile pass: the photo (scaled down by tile_scale when that is over 1: see
+ * ct_remove_options) is cut into tile_size x tile_size tiles of its pixels (a grid whose
+ * neighbours share tile_overlap pixels; the last row and column are shifted inward to end at
+ * the border). Tiles where global_mask (from ct_predict_mask) is all sure foreground
  * or all sure background are skipped; the others go through the network and are blended with
  * smooth weights. Near the global mask's edges (uncertain pixels and foreground/background
  * boundaries) the result is the blend, fading into the global mask between tile_size/8 and
@@ -164,8 +172,10 @@ ct_status ct_channel_mask(ct_model *model, const ct_image *photo, ct_image **mas
  * tile_size/32-pixel cells exceeds 0.15), the global mask takes over, fully at 0.4: a tile
  * that sees too little of the subject to recognise it cannot erase it.
  * *mask is a 1-channel image of the photo's size; *tiles_run (may be NULL) tells how many
- * tiles were inferred. opts may be NULL for the defaults; its tiles and mask_only fields are
- * not used here. */
+ * tiles were inferred. On a scaled photo, the tiles' change to the scaled global mask is
+ * scaled back up and added to global_mask, so it stays as it was wherever the tiles change
+ * nothing; with debug_dir, tiles.png and tiles-chosen.png are then at the scaled size.
+ * opts may be NULL for the defaults; its tiles and mask_only fields are not used here. */
 ct_status ct_tiled_mask(ct_model *model, const ct_image *photo, const ct_image *global_mask,
                         const ct_remove_options *opts, ct_image **mask, int *tiles_run,
                         ct_error *err);

@@ -46,6 +46,8 @@ const char remove_args_help[] =
     "                     implies --tiles)\n"
     "      --overlap N    pixels shared by neighbouring tiles (default: a quarter tile;\n"
     "                     implies --tiles)\n"
+    "      --tile-scale S photo pixels per tile pixel, 1 to 64 (default: 1 up to 3072\n"
+    "                     pixels, longer photos scaled down to that; implies --tiles)\n"
     "      --channels     also run the network on each colour channel alone and let a\n"
     "                     channel that separates the subject better decide its edges\n"
     "      --matting M    alpha matting at the photo's resolution over an automatic\n"
@@ -99,6 +101,15 @@ int remove_args_parse(int argc, char **argv, int *i, remove_args *r) {
     r->tiles = 1;
   } else if (!strcmp(a, "--overlap")) {
     if ((r->overlap = positive("--overlap", " of pixels", argv[++*i])) < 0) return -1;
+    r->tiles = 1;
+  } else if (!strcmp(a, "--tile-scale")) {
+    const char *v = argv[++*i];
+    char *end;
+    r->tile_scale = strtod(v, &end);
+    if (end == v || *end || !(r->tile_scale >= 1 && r->tile_scale <= 64)) {
+      cli_error("--tile-scale needs a number from 1 to 64, not '%s'", v);
+      return -1;
+    }
     r->tiles = 1;
   } else if (!strcmp(a, "--precision")) {
     const char *v = argv[++*i];
@@ -212,6 +223,7 @@ int remove_args_apply(const remove_args *r, ct_remove_options *opts, remove_inpu
   opts->tiles = r->tiles;
   opts->tile_size = r->tile;
   opts->tile_overlap = r->overlap;
+  opts->tile_scale = r->tile_scale;
   opts->channels = r->channels;
   opts->foreground = !r->no_fg;
   int trimap_opts = r->trimap || r->trimap_fg || r->trimap_bg || r->erode || r->slic;

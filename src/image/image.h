@@ -85,9 +85,16 @@ int img_encode(const ct_img *im, const char *format, void **buf, size_t *len, ch
 int img_resize_to_planar(const ct_img *rgb, int w, int h, float *out, const float mean[3],
                          const float scale[3]);
 
+/* Any image (1, 3 or 4 channels) resized to exactly w x h with img_resize_to_planar's
+ * kernel; *out is a new image. */
+int img_resize(const ct_img *im, int w, int h, ct_img **out);
 /* Bilinear resampling of a float mask (mw x mh, values nominally in [0,1]) to w x h 8-bit with
  * half-pixel-centre alignment (source x = (x + 0.5) * mw / w - 0.5, clamped at the borders);
  * out[i] = round(clamp(v, 0, 1) * 255). */
 int img_upscale_mask(const float *mask, int mw, int mh, int w, int h, uint8_t *out);
+/* The same resampling of a signed change (mw x mh, in units of 1 = 255) added to base (w x h
+ * bytes): out = round(clamp(base / 255 + delta, 0, 1) * 255). out may alias base. */
+int img_upscale_add(const float *delta, int mw, int mh, int w, int h, const uint8_t *base,
+                    uint8_t *out);
 
 #endif

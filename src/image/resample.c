@@ -1,8 +1,28 @@
 /* Resampling: photo to network input, network mask back to photo size. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "image/image_internal.h"
+
+/* cur (consumed) resized to exactly w x h: the linear kernel is widened by the reduction
+ * factor when shrinking, so it averages every source pixel under the output pixel (no
+ * aliasing); each axis has its own scale. NULL on failure. */
+static VipsImage *resize_exact(VipsImage *cur, int w, int h) {
+  VipsImage *t = NULL;
+  if (cur && (w != cur->Xsize || h != cur->Ysize)) {
+    double hs = (double)w / cur->Xsize, vs = (double)h / cur->Ysize;
+    int rc = vips_resize(cur, &t, hs, "vscale", vs, "kernel", VIPS_KERNEL_LINEAR, NULL);
+    g_object_unref(cur);
+    cur = rc ? NULL : t;
+    if (cur && (cur->Xsize != w || cur->Ysize != h)) { /* rounding in the scale */
+      rc = vips_embed(cur, &t, 0, 0, w, h, "extend", VIPS_EXTEND_COPY, NULL);
+      g_object_unref(cur);
+      cur = rc ? NULL : t;
+    }
+  }
+  return cur;
+}
 
 int img_resize_to_planar(const ct_img *rgb, int w, int h, float *out, const float mean[3],
                          const float scale[3]) {
@@ -12,32 +32,19 @@ int img_resize_to_planar(const ct_img *rgb, int w, int h, float *out, const floa
   int rc = img_ensure_init(NULL, 0);
   if (rc) return rc;
   VipsImage *cur = img_to_vips(rgb), *t = NULL;
-  if (!cur) goto fail;
-  if (rgb->channels > 3) {
-    if (vips_extract_band(cur, &t, 0, "n", 3, NULL)) goto fail;
+  if (cur && rgb->channels > 3) {
+    rc = vips_extract_band(cur, &t, 0, "n", 3, NULL);
     g_object_unref(cur);
-    cur = t;
+    cur = rc ? NULL : t;
   }
-  if (w != rgb->width || h != rgb->height) {
-    /* The linear kernel is widened by the reduction factor when shrinking, so it averages
-     * every source pixel under the output pixel (no aliasing); each axis has its own scale. */
-    double hs = (double)w / rgb->width, vs = (double)h / rgb->height;
-    if (vips_resize(cur, &t, hs, "vscale", vs, "kernel", VIPS_KERNEL_LINEAR, NULL)) goto fail;
-    g_object_unref(cur);
-    cur = t;
-    if (cur->Xsize != w || cur->Ysize != h) { /* rounding in the scale: trim or extend */
-      if (vips_embed(cur, &t, 0, 0, w, h, "extend", VIPS_EXTEND_COPY, NULL)) goto fail;
-      g_object_unref(cur);
-      cur = t;
-    }
-  }
+  cur = resize_exact(cur, w, h);
   size_t size = 0;
-  uint8_t *px = vips_image_write_to_memory(cur, &size);
-  g_object_unref(cur);
-  cur = NULL;
+  uint8_t *px = cur ? vips_image_write_to_memory(cur, &size) : NULL;
+  if (cur) g_object_unref(cur);
   if (!px || size != (size_t)w * h * 3) {
     g_free(px);
-    goto fail;
+    vips_error_clear();
+    return IMG_EENCODE;
   }
   size_t plane = (size_t)w * h;
   for (int c = 0; c < 3; c++) {
@@ -49,10 +56,30 @@ int img_resize_to_planar(const ct_img *rgb, int w, int h, float *out, const floa
   }
   g_free(px);
   return IMG_OK;
-fail:
+}
+
+int img_resize(const ct_img *im, int w, int h, ct_img **out) {
+  if (out) *out = NULL;
+  if (!im || !im->data || im->width <= 0 || im->height <= 0 || w <= 0 || h <= 0 || !out)
+    return IMG_EARG;
+  int rc = img_ensure_init(NULL, 0);
+  if (rc) return rc;
+  ct_img *res = img_new(w, h, im->channels);
+  if (!res) return IMG_ENOMEM;
+  VipsImage *cur = resize_exact(img_to_vips(im), w, h);
+  size_t size = 0;
+  uint8_t *px = cur ? vips_image_write_to_memory(cur, &size) : NULL;
   if (cur) g_object_unref(cur);
   vips_error_clear();
-  return IMG_EENCODE;
+  if (!px || size != (size_t)w * h * im->channels) {
+    g_free(px);
+    img_free(res);
+    return IMG_EENCODE;
+  }
+  memcpy(res->data, px, size);
+  g_free(px);
+  *out = res;
+  return IMG_OK;
 }
 
 /* Source position and weight for each output column (or row), half-pixel centres. */
@@ -101,6 +128,33 @@ int img_upscale_mask(const float *mask, int mw, int mh, int w, int h, uint8_t *o
       float top = r0[t.i0] + (r0[t.i1] - r0[t.i0]) * t.f;
       float bot = r1[t.i0] + (r1[t.i1] - r1[t.i0]) * t.f;
       dst[x] = to_byte(top + (bot - top) * fy);
+    }
+  }
+  free(tx);
+  free(ty);
+  return IMG_OK;
+}
+
+int img_upscale_add(const float *delta, int mw, int mh, int w, int h, const uint8_t *base,
+                    uint8_t *out) {
+  if (!delta || !base || !out || mw <= 0 || mh <= 0 || w <= 0 || h <= 0) return IMG_EARG;
+  tap *tx = make_taps(w, mw), *ty = make_taps(h, mh);
+  if (!tx || !ty) {
+    free(tx);
+    free(ty);
+    return IMG_ENOMEM;
+  }
+#pragma omp parallel for schedule(static)
+  for (int y = 0; y < h; y++) {
+    const float *r0 = delta + (size_t)ty[y].i0 * mw, *r1 = delta + (size_t)ty[y].i1 * mw;
+    float fy = ty[y].f;
+    const uint8_t *b = base + (size_t)y * w;
+    uint8_t *dst = out + (size_t)y * w;
+    for (int x = 0; x < w; x++) {
+      const tap t = tx[x];
+      float top = r0[t.i0] + (r0[t.i1] - r0[t.i0]) * t.f;
+      float bot = r1[t.i0] + (r1[t.i1] - r1[t.i0]) * t.f;
+      dst[x] = to_byte(b[x] * (1.0f / 255.0f) + top + (bot - top) * fy);
     }
   }
   free(tx);

@@ -9,6 +9,7 @@
 #include "pipeline/tiles.h"
 
 #define MIN_TILE 32
+#define MAX_TILE_SCALE 64
 
 static ct_status tile_geometry(const ct_model *model, const ct_remove_options *opts, int *size,
                                int *overlap, ct_error *err) {
@@ -26,15 +27,40 @@ static ct_status tile_geometry(const ct_model *model, const ct_remove_options *o
   return CT_OK;
 }
 
+/* Photo pixels per tile pixel (opts->tile_scale, or the automatic rule), and the size of
+ * the photo scaled by it. */
+static ct_status tile_scaling(const ct_model *model, int width, int height,
+                              const ct_remove_options *opts, double *scale, int *sw, int *sh,
+                              ct_error *err) {
+  double s = opts ? opts->tile_scale : 0;
+  if (!(s == 0 || (s >= 1 && s <= MAX_TILE_SCALE)))
+    return ct_fail(err, CT_ERR_ARGUMENT, "the tile scale must be between 1 and %d, not %g",
+                   MAX_TILE_SCALE, s);
+  if (s == 0) {
+    int longest = width > height ? width : height, side = model->width > model->height
+                                                            ? model->width : model->height;
+    s = (double)longest / (CT_TILE_AUTO_SPAN * side);
+    if (s < 1) s = 1;
+  }
+  *scale = s;
+  *sw = (int)(width / s + 0.5);
+  *sh = (int)(height / s + 0.5);
+  if (*sw < 1) *sw = 1;
+  if (*sh < 1) *sh = 1;
+  return CT_OK;
+}
+
 ct_status ct_tile_count(const ct_model *model, int width, int height,
                         const ct_remove_options *opts, int *count, ct_error *err) {
   if (!model || !count || width <= 0 || height <= 0)
     return ct_fail(err, CT_ERR_ARGUMENT, "missing argument or empty photo");
   *count = 0;
-  int size, overlap;
+  int size, overlap, sw, sh;
+  double scale;
   ct_status st = tile_geometry(model, opts, &size, &overlap, err);
+  if (!st) st = tile_scaling(model, width, height, opts, &scale, &sw, &sh, err);
   if (st) return st;
-  *count = tile_axis(width, size, overlap, NULL, 0) * tile_axis(height, size, overlap, NULL, 0);
+  *count = tile_axis(sw, size, overlap, NULL, 0) * tile_axis(sh, size, overlap, NULL, 0);
   return CT_OK;
 }
 
@@ -118,19 +144,12 @@ static ct_status blend_tiles(ct_model *model, const ct_img *photo, const uint8_t
   return st;
 }
 
-ct_status ct_tiled_mask(ct_model *model, const ct_image *photo, const ct_image *global_mask,
-                        const ct_remove_options *opts, ct_image **mask, int *tiles_run,
-                        ct_error *err) {
-  if (!model || !photo || !global_mask || !mask)
-    return ct_fail(err, CT_ERR_ARGUMENT, "missing argument");
-  *mask = NULL;
-  if (tiles_run) *tiles_run = 0;
+/* The tile pass on the photo as it is (tiles of its own pixels). */
+static ct_status tiles_at(ct_model *model, const ct_image *photo, const ct_image *global_mask,
+                          const ct_remove_options *opts, int size, int overlap,
+                          ct_image **mask, int *tiles_run, ct_error *err) {
   int W = photo->width, H = photo->height;
-  ct_status checked = ct_check_plane(photo, global_mask, "global mask", err);
-  if (checked) return checked;
-  int size, overlap;
-  ct_status st = tile_geometry(model, opts, &size, &overlap, err);
-  if (st) return st;
+  ct_status st = CT_OK;
   tile_rect *tiles = NULL;
   int n = tile_layout(W, H, size, overlap, &tiles);
   size_t px = (size_t)W * H;
@@ -162,7 +181,66 @@ ct_status ct_tiled_mask(ct_model *model, const ct_image *photo, const ct_image *
     img_free(out);
     return st;
   }
-  if (tiles_run) *tiles_run = run;
+  *tiles_run = run;
   *mask = out;
   return CT_OK;
+}
+
+/* The tile pass on the photo scaled down by `scale`: the tiles' change to the scaled global
+ * mask, scaled back up, is added to the global mask, which stays as it was wherever the
+ * tiles changed nothing. */
+static ct_status tiles_scaled(ct_model *model, const ct_image *photo, const ct_image *global,
+                              const ct_remove_options *opts, int size, int overlap, int sw,
+                              int sh, ct_image **mask, int *tiles_run, ct_error *err) {
+  ct_img *ps = NULL, *gs = NULL, *fs = NULL, *out = img_new(photo->width, photo->height, 1);
+  float *delta = NULL;
+  ct_status st = CT_OK;
+  if (!out || img_resize(photo, sw, sh, &ps) || img_resize(global, sw, sh, &gs))
+    st = ct_fail(err, CT_ERR_MEMORY, "out of memory for the tiles of a %dx%d photo",
+                 photo->width, photo->height);
+  if (!st) st = tiles_at(model, ps, gs, opts, size, overlap, &fs, tiles_run, err);
+  size_t n = (size_t)sw * sh;
+  if (!st && !(delta = malloc(n * sizeof *delta)))
+    st = ct_fail(err, CT_ERR_MEMORY, "out of memory");
+  if (!st) {
+    for (size_t i = 0; i < n; i++) delta[i] = (fs->data[i] - gs->data[i]) * (1.0f / 255.0f);
+    if (img_upscale_add(delta, sw, sh, photo->width, photo->height, global->data, out->data))
+      st = ct_fail(err, CT_ERR_INTERNAL, "cannot resize the tiles' mask");
+  }
+  const char *debug = opts ? opts->debug_dir : NULL; /* global and fused at full size */
+  if (!st && debug)
+    st = tile_debug_write(debug, "global.png", global->data, photo->width, photo->height, 1, err);
+  if (!st && debug)
+    st = tile_debug_write(debug, "fused.png", out->data, photo->width, photo->height, 1, err);
+  free(delta);
+  img_free(ps);
+  img_free(gs);
+  img_free(fs);
+  if (st) {
+    img_free(out);
+    return st;
+  }
+  *mask = out;
+  return CT_OK;
+}
+
+ct_status ct_tiled_mask(ct_model *model, const ct_image *photo, const ct_image *global_mask,
+                        const ct_remove_options *opts, ct_image **mask, int *tiles_run,
+                        ct_error *err) {
+  if (!model || !photo || !global_mask || !mask)
+    return ct_fail(err, CT_ERR_ARGUMENT, "missing argument");
+  *mask = NULL;
+  if (tiles_run) *tiles_run = 0;
+  ct_status st = ct_check_plane(photo, global_mask, "global mask", err);
+  int size, overlap, sw, sh, run = 0;
+  double scale;
+  if (!st) st = tile_geometry(model, opts, &size, &overlap, err);
+  if (!st) st = tile_scaling(model, photo->width, photo->height, opts, &scale, &sw, &sh, err);
+  if (st) return st;
+  if (sw == photo->width && sh == photo->height)
+    st = tiles_at(model, photo, global_mask, opts, size, overlap, mask, &run, err);
+  else
+    st = tiles_scaled(model, photo, global_mask, opts, size, overlap, sw, sh, mask, &run, err);
+  if (!st && tiles_run) *tiles_run = run;
+  return st;
 }

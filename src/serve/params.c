@@ -208,6 +208,17 @@ static int set_tile_overlap(sv_params *p, const char *name, const char *v, char 
   return 0;
 }
 
+static int set_tile_scale(sv_params *p, const char *name, const char *v, char *err,
+                          size_t errlen) {
+  char *end = NULL;
+  double s = v ? strtod(v, &end) : 0;
+  if (!v || end == v || *end || !(s >= 1 && s <= 64))
+    return fail(err, errlen, "%s is a number from 1 to 64, not '%s'", name, v ? v : "");
+  p->opts.tile_scale = s;
+  p->opts.tiles = 1;
+  return 0;
+}
+
 static int refuse_url(sv_params *p, const char *name, const char *v, char *err, size_t errlen) {
   (void)p, (void)v;
   return fail(err, errlen, "%s: this service fetches nothing; send the image itself", name);
@@ -228,6 +239,7 @@ static const struct {
     {"per_channel", set_per_channel},
     {"matting", set_matting},
     {"tile_overlap", set_tile_overlap},
+    {"tile_scale", set_tile_scale},
     {"image_url", refuse_url},
     {"url", refuse_url},
 };

@@ -12,6 +12,7 @@
  *             (no trace of the old background), or keep the photo's own
  *   tiles     true|false: refine edges with the tile pass
  *   tile_size, tile_overlap  tile geometry in photo pixels (imply tiles)
+ *   tile_scale  photo pixels per tile pixel, 1..64 (implies tiles; default automatic)
  *   per_channel true|false: the per-channel pass (cutout remove --channels)
  *   matting   off (default) | fast | full: alpha matting (cutout remove --matting)
  * Booleans read 1/0, true/false, yes/no, on/off; a name without a value means true. */

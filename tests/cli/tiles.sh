@@ -7,6 +7,10 @@ needs_model
 expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --tile 0 --model "$model"
 expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --tile 16 --model "$model"
 expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --tile 512 --overlap 400 --model "$model"
+expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --tile-scale 0.5 --model "$model"
+check "says what the tile scale must be" grep -q "tile-scale needs a number from 1 to 64" \
+  "$tmp/stderr"
+expect fail "$cutout" remove "$photo" -o "$tmp/out.png" --tile-scale x --model "$model"
 check "no output written by the failures above" test ! -e "$tmp/out.png"
 
 # 1620x1080 with 1024-pixel tiles overlapping by 256: two columns, two rows.
@@ -21,6 +25,12 @@ check "opaque subject (face)" test "$(vips getpoint "$tmp/out.png" 750 500 | awk
 expect 0 "$cutout" remove "$photo" -o "$tmp/mask.png" --mask -q --tile 1200 --overlap 300 \
   --model "$model"
 check "quiet prints nothing" test ! -s "$tmp/stdout"
+
+# --tile-scale 2: the photo at 810x540 for the tiles, one tile of 1024 (the photo is smaller);
+# the result keeps the photo's size.
+expect 0 "$cutout" remove "$photo" -o "$tmp/scaled.png" --mask --tile-scale 2 --model "$model"
+check "one tile at scale 2" grep -q "tiles: [0-9]* run, [0-9]* skipped of 1" "$tmp/stdout"
+check "scaled tiles: the photo's width" test "$(vipsheader -f width "$tmp/scaled.png")" = 1620
 
 # --debug-dir: the intermediate masks, each of the photo's size; a file in the way fails early.
 expect 0 "$cutout" remove "$photo" -o "$tmp/dbg.png" -q --tiles --debug-dir "$tmp/dbg" \

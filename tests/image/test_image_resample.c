@@ -154,8 +154,63 @@ static void test_mask_values(void) {
   CHECK(img_upscale_mask(NULL, 1, 1, 5, 3, big) == IMG_EARG);
 }
 
+/* img_resize: exact sizes for any channel count, constants stay constant, a shrunk step
+ * keeps its place, bad arguments refused. */
+static void test_resize_image(void) {
+  const int chans[3] = {1, 3, 4};
+  for (int k = 0; k < 3; k++) {
+    int c = chans[k], w = 301, h = 157;
+    ct_img *im = img_new(w, h, c), *out = NULL;
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++)
+        for (int j = 0; j < c; j++)
+          im->data[((size_t)y * w + x) * c + j] = (uint8_t)(x < 150 ? 40 + j : 200 - j);
+    CHECK(img_resize(im, 100, 52, &out) == IMG_OK);
+    CHECK(out && out->width == 100 && out->height == 52 && out->channels == c);
+    for (int y = 0; out && y < 52; y++) {
+      const uint8_t *row = out->data + (size_t)y * 100 * c;
+      CHECK(row[0] == 40 && row[99 * c] == 200 - 0); /* far from the step: unchanged */
+      CHECK(row[c - 1] == 40 + c - 1);
+      int step = 0; /* the first column at or past the middle value */
+      while (step < 100 && row[step * c] < 120) step++;
+      CHECK(abs(step - 50) <= 1); /* 150 / 301 * 100 = 49.8 */
+    }
+    img_free(out);
+    out = NULL;
+    CHECK(img_resize(im, 700, 400, &out) == IMG_OK); /* enlarging too */
+    CHECK(out && out->width == 700 && out->height == 400);
+    img_free(out);
+    CHECK(img_resize(im, 0, 10, &out) == IMG_EARG && out == NULL);
+    CHECK(img_resize(NULL, 10, 10, &out) == IMG_EARG);
+    img_free(im);
+  }
+}
+
+/* img_upscale_add: no change where the change is zero, the change resampled as
+ * img_upscale_mask resamples a mask, clamping, aliasing base. */
+static void test_upscale_add(void) {
+  int mw = 4, mh = 3, w = 17, h = 11;
+  float delta[12] = {0}, mask[12];
+  uint8_t base[17 * 11], out[17 * 11], ref[17 * 11];
+  for (int i = 0; i < w * h; i++) base[i] = (uint8_t)(i * 7 % 256);
+  CHECK(img_upscale_add(delta, mw, mh, w, h, base, out) == IMG_OK);
+  CHECK(memcmp(out, base, sizeof out) == 0);
+  for (int i = 0; i < 12; i++) mask[i] = delta[i] = (float)((i % 5) * 0.2);
+  uint8_t zero[17 * 11] = {0};
+  CHECK(img_upscale_add(delta, mw, mh, w, h, zero, out) == IMG_OK);
+  CHECK(img_upscale_mask(mask, mw, mh, w, h, ref) == IMG_OK);
+  CHECK(memcmp(out, ref, sizeof out) == 0);
+  for (int i = 0; i < 12; i++) delta[i] = i % 2 ? 2.0f : -2.0f; /* far past both ends */
+  memcpy(out, base, sizeof out);
+  CHECK(img_upscale_add(delta, mw, mh, w, h, out, out) == IMG_OK);
+  CHECK(out[0] == 0 && out[w - 1] == 255);
+  CHECK(img_upscale_add(NULL, mw, mh, w, h, base, out) == IMG_EARG);
+}
+
 int main(void) {
   fx_init();
+  test_resize_image();
+  test_upscale_add();
   test_constant();
   test_antialias();
   test_resize_args();

@@ -85,6 +85,12 @@ static void test_values(void) {
   CHECK(set(&p, "tile_size", "-5") != 0);
   CHECK(set(&p, "tile_size", "12px") != 0);
   CHECK(set(&p, "tile_size", "99999999999") != 0);
+  p.opts.tiles = 0;
+  CHECK(set(&p, "tile_scale", "1.5") == 0 && p.opts.tile_scale == 1.5 && p.opts.tiles == 1);
+  CHECK(set(&p, "tile_scale", "0.5") != 0 && p.opts.tile_scale == 1.5);
+  CHECK(set(&p, "tile_scale", "65") != 0);
+  CHECK(set(&p, "tile_scale", "2x") != 0);
+  CHECK(set(&p, "tile_scale", NULL) != 0);
   CHECK(set(&p, "bg_color", "00ff00") == 0 && p.has_bg && p.bg[1] == 255);
   CHECK(set(&p, "bg_color", "") == 0 && !p.has_bg); /* a blank form field */
   CHECK(set(&p, "bg_color", "nope") != 0);
