@@ -1,24 +1,29 @@
 /* The tile refiner (a U-Net trained by cutout train --arch unet or unet-gan): over the
  * unknown band of the mask's trimap, tile by tile at the photo's resolution, the network
  * sees the tile's RGB, the mask and the trimap and gives the alpha there. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "image/image.h"
+#include "nn/layout.h"
 #include "nn/nn.h"
 #include "pipeline/tiles.h"
 
 struct ct_refiner {
-  nn_graph *g;
-  int side; /* the square input's side */
+  nn_graph *g;          /* laid out for the precision of its load (nn/layout.h) */
+  int side;             /* the square input's side */
+  char *path;           /* loaded again when the precision changes */
+  pthread_mutex_t lock; /* one run at a time: threads sharing it (batch -j) share the graph */
 };
 
-ct_status ct_refiner_load(const char *path, ct_refiner **out, ct_error *err) {
-  if (!path || !out) return ct_fail(err, CT_ERR_ARGUMENT, "no path or result given");
-  *out = NULL;
+/* The refiner's graph from path, optimised for the precision in force now; *side its
+ * input's side. */
+static ct_status load_graph(const char *path, nn_graph **out, int *side, ct_error *err) {
   nn_graph *g = NULL;
   nn_err e;
+  *out = NULL;
   if (nn_load(path, &g, &e))
     return ct_fail(err, e.code == NN_ENOMEM ? CT_ERR_MEMORY : CT_ERR_MODEL, "refiner %s: %s",
                    path, e.msg);
@@ -29,13 +34,27 @@ ct_status ct_refiner_load(const char *path, ct_refiner **out, ct_error *err) {
     return ct_fail(err, CT_ERR_MODEL, "refiner %s: its input must be 1 x 5 x S x S (RGB, mask, "
                    "trimap), as cutout train --arch unet makes", path);
   }
-  ct_refiner *r = malloc(sizeof *r);
-  if (!r) {
+  *side = (int)in->dims[2];
+  *out = g;
+  return CT_OK;
+}
+
+ct_status ct_refiner_load(const char *path, ct_refiner **out, ct_error *err) {
+  if (!path || !out) return ct_fail(err, CT_ERR_ARGUMENT, "no path or result given");
+  *out = NULL;
+  nn_graph *g;
+  int side;
+  ct_status st = load_graph(path, &g, &side, err);
+  if (st) return st;
+  ct_refiner *r = calloc(1, sizeof *r);
+  if (!r || !(r->path = strdup(path)) || pthread_mutex_init(&r->lock, NULL)) {
     nn_graph_free(g);
+    if (r) free(r->path);
+    free(r);
     return ct_fail(err, CT_ERR_MEMORY, "out of memory");
   }
   r->g = g;
-  r->side = (int)in->dims[2];
+  r->side = side;
   *out = r;
   return CT_OK;
 }
@@ -43,7 +62,29 @@ ct_status ct_refiner_load(const char *path, ct_refiner **out, ct_error *err) {
 void ct_refiner_free(ct_refiner *r) {
   if (!r) return;
   nn_graph_free(r->g);
+  pthread_mutex_destroy(&r->lock);
+  free(r->path);
   free(r);
+}
+
+/* One network run of the refiner (loaded again first when the precision changed). */
+static ct_status refiner_run(ct_refiner *r, nn_tensor *in, nn_tensor **y, ct_error *err) {
+  ct_status st = CT_OK;
+  nn_err e;
+  pthread_mutex_lock(&r->lock);
+  if (r->g->layout != nn_layout_active()) {
+    nn_graph *g;
+    int side;
+    st = load_graph(r->path, &g, &side, err);
+    if (!st) {
+      nn_graph_free(r->g);
+      r->g = g;
+    }
+  }
+  if (!st && nn_run(r->g, &in, 1, y, 1, &e))
+    st = ct_fail(err, e.code == NN_ENOMEM ? CT_ERR_MEMORY : CT_ERR_MODEL, "refiner: %s", e.msg);
+  pthread_mutex_unlock(&r->lock);
+  return st;
 }
 
 /* 1 when the zone holds an unknown pixel of the trimap */
@@ -92,10 +133,7 @@ ct_status ct_refine(ct_refiner *r, const ct_image *photo, const ct_image *mask,
         v[4 * plane + q] = trimap->data[p] / 255.0f;
       }
     nn_tensor *y = NULL;
-    if (nn_run(r->g, &in, 1, &y, 1, &e)) {
-      st = ct_fail(err, e.code == NN_ENOMEM ? CT_ERR_MEMORY : CT_ERR_MODEL, "refiner: %s", e.msg);
-      break;
-    }
+    if ((st = refiner_run(r, in, &y, err))) break;
     const float *a = y->data;
     for (int yy = z.y; yy < z.y + z.h; yy++) /* the zone's unknown pixels */
       for (int xx = z.x; xx < z.x + z.w; xx++) {

@@ -55,6 +55,17 @@ if [ -f "$model" ] && [ -f "$photo" ]; then
     vips boolean "$tmp/da.v" "$tmp/sure.v" "$tmp/ds.v" and
   check "the refiner changed the band" test "$(vips max "$tmp/da.v" | cut -d. -f1)" -gt 0
   check "sure pixels are left as they were" test "$(vips max "$tmp/ds.v" | cut -d. -f1)" = 0
+  # batch workers share one refiner: each of four photos gets the single run's mask
+  mkdir -p "$tmp/four"
+  for k in 1 2 3 4; do cp "$photo" "$tmp/four/p$k.jpg"; done
+  expect 0 "$cutout" batch "$tmp/four" -o "$tmp/four-out" -j 2 -m "$model" --mask \
+    --refiner "$tmp/unet/model.onnx" -q
+  for k in 1 2 3 4; do
+    vips subtract "$tmp/four-out/p$k.png" "$tmp/refined.png" "$tmp/dk.v" &&
+      vips abs "$tmp/dk.v" "$tmp/dka.v"
+    check "shared refiner, photo $k: no pixel differs" \
+      test "$(vips max "$tmp/dka.v" | cut -d. -f1)" = 0
+  done
   expect fail "$cutout" remove "$photo" -m "$model" --refiner "$tmp/encdec/model.onnx" -o "$tmp/bad.png"
   expect fail "$cutout" remove "$photo" -m "$model" --refiner "$tmp/set/manifest.jsonl" -o "$tmp/bad.png"
   check "no output from a bad refiner" test ! -e "$tmp/bad.png"
