@@ -60,6 +60,8 @@ typedef struct nn_graph {
   int *inputs, n_inputs;   /* value ids of the graph's runtime inputs */
   int *outputs, n_outputs; /* value ids of the graph's outputs */
   int64_t opset;           /* default-domain opset version */
+  int layout;              /* the activation layout nn_pass_layout chose (nn/layout.h): 0
+                              plain, B > 0 channel-blocked, NN_BLOCK_CL channels-last */
   int64_t *plan_offset;    /* per value: its offset in the arena, -1 outside (nn_pass_plan) */
   size_t plan_size;        /* arena bytes; 0 without a plan */
   void *arena;             /* allocated by the first nn_run, kept for the next ones */

@@ -1,13 +1,25 @@
-/* Channel-blocked layouts (oneDNN's nChw8c / nChw16c): what the engine keeps activations in
- * between ops, so that convolutions run on their fastest kernels.
+/* The layouts the engine keeps activations in between ops, so that convolutions run on
+ * their fastest kernels:
  *
- * A tensor with block B > 0 and dims [N, C, S...] stores element (n, c, s) at
+ * Channel-blocked (oneDNN's nChw8c / nChw16c), float32: a tensor with block B > 0 and dims
+ * [N, C, S...] stores element (n, c, s) at
  *   ((n * ceil(C/B) + c/B) * prod(S) + s) * B + c % B
- * and holds zeros in the padded channels C .. ceil(C/B)*B - 1. Ops that may see blocked data
- * say so through nn_op.blocked; the layout pass puts Reorder nodes wherever a value
- * crosses between the two layouts. */
+ * and holds zeros in the padded channels C .. ceil(C/B)*B - 1.
+ *
+ * Channels-last bfloat16 (block NN_BLOCK_CL; oneDNN's nhwc): element (n, c, s) at
+ * (n * prod(S) + s) * C + c, each a bfloat16 (the top half of a float32; the tensor's dtype
+ * stays NN_F32, what the values stand for). Where the CPU multiplies bfloat16 numbers in
+ * hardware (AMX), oneDNN's convolutions read and write only this layout; keeping every
+ * activation in it spares a conversion on each side of each convolution and halves the
+ * memory the other ops stream through. Ops round their results to bfloat16 once, as the
+ * next convolution would round its input anyway.
+ *
+ * Ops that may see these layouts say so through nn_op.blocked; the layout pass puts Reorder
+ * nodes wherever a value crosses between a layout and the plain one. */
 #ifndef CUTOUT_NN_LAYOUT_H
 #define CUTOUT_NN_LAYOUT_H
+#include <stdint.h>
+
 #include "nn/graph.h"
 #include "nn/tensor.h"
 
@@ -15,8 +27,35 @@
  * environment sets CUTOUT_PLAIN_LAYOUT=1. */
 int nn_layout_block(void);
 
+/* The block value of the channels-last bfloat16 layout. */
+#define NN_BLOCK_CL (-1)
+/* In it, a convolution's output with fewer channels than this (a mask) is written plain,
+ * in float32, and ops read such values plain. */
+#define NN_CL_MIN_CHANNELS 8
+
+/* The layout the layout pass gives activations now: NN_BLOCK_CL when convolutions run in
+ * bfloat16 (nn_use_bf16), else nn_layout_block() (0 with CUTOUT_PLAIN_LAYOUT=1). */
+int nn_layout_active(void);
+
+/* bfloat16 <-> float32: the top 16 bits, rounded to nearest even (NaN stays NaN). */
+static inline float nn_bf16_to_f32(uint16_t b) {
+  union {
+    uint32_t u;
+    float f;
+  } v = {(uint32_t)b << 16};
+  return v.f;
+}
+static inline uint16_t nn_f32_to_bf16(float f) {
+  union {
+    float f;
+    uint32_t u;
+  } v = {f};
+  if ((v.u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((v.u >> 16) | 0x40); /* NaN */
+  return (uint16_t)((v.u + 0x7fffu + ((v.u >> 16) & 1)) >> 16);
+}
+
 /* Copies src into dst (same dtype and dims; 4-byte elements), converting between their
- * layouts (src->block, dst->block: either may be 0). */
+ * layouts (src->block, dst->block: either may be 0, NN_BLOCK_CL with the other 0). */
 int nn_reorder(const nn_tensor *src, nn_tensor *dst, nn_err *err);
 
 /* Element index of (n, c, s) in a tensor of dims [N, C, S] stored with block B (0: plain),

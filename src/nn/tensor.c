@@ -46,15 +46,17 @@ int64_t nn_numel(const nn_tensor *t) {
 }
 
 int64_t nn_storage_numel(const nn_tensor *t) {
-  if (!t->block || t->ndim < 3) return nn_numel(t);
+  if (t->block <= 0 || t->ndim < 3) return nn_numel(t); /* plain, channels-last: no padding */
   int64_t n = t->dims[0] * ((t->dims[1] + t->block - 1) / t->block) * t->block;
   for (int i = 2; i < t->ndim; i++) n *= t->dims[i];
   return n;
 }
 
-size_t nn_nbytes(const nn_tensor *t) {
-  return (size_t)nn_storage_numel(t) * nn_dtype_size(t->dtype);
+size_t nn_elem_size(const nn_tensor *t) {
+  return t->block < 0 ? 2 : nn_dtype_size(t->dtype);
 }
+
+size_t nn_nbytes(const nn_tensor *t) { return (size_t)nn_storage_numel(t) * nn_elem_size(t); }
 
 void nn_set_shape(nn_tensor *t, nn_dtype dtype, int ndim, const int64_t *dims) {
   t->dtype = dtype;

@@ -37,7 +37,8 @@ typedef struct nn_tensor {
   int owned;  /* data was allocated by nn_tensor_alloc and is freed with the tensor */
   int block;  /* 0: plain row-major. B > 0: channel-blocked (oneDNN's nChwBc) for rank >= 3:
                * dims N, C, spatial... stored as [N][ceil(C/B)][spatial...][B], channels past C
-               * padded with zeros. See nn/layout.h. */
+               * padded with zeros. NN_BLOCK_CL (-1): channels-last bfloat16, [N][spatial][C]
+               * of 2-byte values. See nn/layout.h. */
 } nn_tensor;
 
 /* Bytes one element takes in storage (NN_F16 -> 4); 0 for unsupported types. */
@@ -49,7 +50,10 @@ int nn_dtype_is_float(nn_dtype t); /* F32, F16, F64 */
 int64_t nn_numel(const nn_tensor *t);
 /* Elements in storage: nn_numel, plus the channel padding of a blocked tensor. */
 int64_t nn_storage_numel(const nn_tensor *t);
-/* Bytes in storage (nn_storage_numel * element size). */
+/* Bytes one element takes in t's storage: 2 in the channels-last bfloat16 layout, else
+ * nn_dtype_size. */
+size_t nn_elem_size(const nn_tensor *t);
+/* Bytes in storage (nn_storage_numel * nn_elem_size). */
 size_t nn_nbytes(const nn_tensor *t);
 void nn_set_shape(nn_tensor *t, nn_dtype dtype, int ndim, const int64_t *dims);
 int nn_same_shape(const nn_tensor *a, const nn_tensor *b);

@@ -6,14 +6,15 @@
 
 #include "api/api.h"
 #include "image/image.h"
+#include "nn/layout.h"
 
 #define DEFAULT_SIZE 1024
 
-ct_status ct_model_load(const char *path, ct_model **out, ct_error *err) {
-  if (!path || !out) return ct_fail(err, CT_ERR_ARGUMENT, "no model path or result given");
-  *out = NULL;
+/* The model's graph, optimised for the precision in force now. */
+static ct_status load_graph(const char *path, nn_graph **out, ct_error *err) {
   nn_err e = {0};
   nn_graph *g;
+  *out = NULL;
   if (nn_load(path, &g, &e)) return ct_from_nn(err, &e);
   if (g->n_inputs < 1 || g->n_outputs < 1 || nn_keep_outputs(g, 1, &e)) {
     nn_graph_free(g);
@@ -24,21 +25,36 @@ ct_status ct_model_load(const char *path, ct_model **out, ct_error *err) {
   if (in->ndim != 4 || (in->dims[1] != 3 && in->dims[1] >= 0) ||
       !nn_dtype_is_float(in->dtype)) {
     char s[128];
+    ct_status st = ct_fail(err, CT_ERR_MODEL,
+                           "%s: the first input must be a float image of shape 1x3xHxW, not "
+                           "%s %s", path, nn_dtype_name(in->dtype),
+                           nn_shape_str(in, s, sizeof s));
     nn_graph_free(g);
-    return ct_fail(err, CT_ERR_MODEL,
-                   "%s: the first input must be a float image of shape 1x3xHxW, not %s %s", path,
-                   nn_dtype_name(in->dtype), nn_shape_str(in, s, sizeof s));
+    return st;
   }
+  *out = g;
+  return CT_OK;
+}
+
+ct_status ct_model_load(const char *path, ct_model **out, ct_error *err) {
+  if (!path || !out) return ct_fail(err, CT_ERR_ARGUMENT, "no model path or result given");
+  *out = NULL;
+  nn_graph *g;
+  ct_status st = load_graph(path, &g, err);
+  if (st) return st;
   ct_model *m = calloc(1, sizeof *m);
-  if (!m) {
+  if (!m || !(m->path = strdup(path))) {
     nn_graph_free(g);
+    free(m);
     return ct_fail(err, CT_ERR_MEMORY, "out of memory");
   }
   if (pthread_mutex_init(&m->lock, NULL)) {
     nn_graph_free(g);
+    free(m->path);
     free(m);
     return ct_fail(err, CT_ERR_MEMORY, "cannot create a mutex");
   }
+  const nn_tensor *in = &g->values[g->inputs[0]].t;
   m->graph = g;
   m->height = in->dims[2] > 0 ? (int)in->dims[2] : DEFAULT_SIZE;
   m->width = in->dims[3] > 0 ? (int)in->dims[3] : DEFAULT_SIZE;
@@ -53,6 +69,7 @@ ct_status ct_model_load(const char *path, ct_model **out, ct_error *err) {
 void ct_model_free(ct_model *m) {
   if (!m) return;
   nn_graph_free(m->graph);
+  free(m->path);
   pthread_mutex_destroy(&m->lock);
   free(m);
 }
@@ -97,13 +114,19 @@ ct_status ct_model_run(ct_model *m, const float *input, float **mask, ct_error *
     return ct_fail(err, CT_ERR_MEMORY, "out of memory");
   }
   pthread_mutex_lock(&m->lock);
-  int rc = nn_run(m->graph, &x, 1, outs, m->graph->n_outputs, &e);
+  ct_status st = CT_OK;
+  if (m->graph->layout != nn_layout_active()) { /* the precision changed since the load */
+    nn_graph *g;
+    st = load_graph(m->path, &g, err);
+    if (!st) {
+      nn_graph_free(m->graph);
+      m->graph = g;
+    }
+  }
+  if (!st && nn_run(m->graph, &x, 1, outs, m->graph->n_outputs, &e)) st = ct_from_nn(err, &e);
   pthread_mutex_unlock(&m->lock);
   nn_tensor_free(x);
-  ct_status st = CT_OK;
-  if (rc) {
-    st = ct_from_nn(err, &e);
-  } else {
+  if (!st) {
     nn_tensor *y = outs[0];
     int64_t hw = (int64_t)m->width * m->height;
     if (!nn_dtype_is_float(y->dtype) || nn_numel(y) != hw || y->dtype == NN_F64) {

@@ -7,7 +7,8 @@
 #include "nn/nn.h"
 
 struct ct_model {
-  nn_graph *graph;
+  nn_graph *graph;       /* laid out for the precision of its load (nn/layout.h) */
+  char *path;            /* the file it came from: loaded again when the precision changes */
   pthread_mutex_t lock;  /* one run at a time: runs share the graph's arena and primitives */
   int width, height;     /* network input size */
   float mean[3], scale[3]; /* input = (pixel/255 - mean) * scale */

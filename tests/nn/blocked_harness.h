@@ -1,7 +1,7 @@
-/* Helpers for tests of ops on channel-blocked data (nn/layout.h): conversions between the
- * plain and blocked layouts written here element by element (independent of the engine's
- * reorder), checks of the padded channels, and running an op with blocked inputs the way the
- * executor does (the output takes the inputs' layout). */
+/* Helpers for tests of ops on channel-blocked and channels-last bfloat16 data
+ * (nn/layout.h): conversions between the plain and those layouts written here element by
+ * element (independent of the engine's reorder), checks of the padded channels, and running
+ * an op with such inputs the way the executor does (the output takes the inputs' layout). */
 #ifndef CUTOUT_TESTS_BLOCKED_HARNESS_H
 #define CUTOUT_TESTS_BLOCKED_HARNESS_H
 #include <stdint.h>
@@ -31,18 +31,23 @@ static inline nn_tensor *bh_convert(const nn_tensor *x, int block) {
   }
   int64_t N, C, S;
   bh_ncs(x, &N, &C, &S);
-  const float *s = x->data;
-  float *d = t->data;
   for (int64_t n = 0; n < N; n++)
     for (int64_t c = 0; c < C; c++)
-      for (int64_t i = 0; i < S; i++)
-        d[nn_blocked_index(n, c, i, C, S, block)] = s[nn_blocked_index(n, c, i, C, S, x->block)];
+      for (int64_t i = 0; i < S; i++) {
+        float v = x->block < 0 ? nn_bf16_to_f32(((const uint16_t *)x->data)[(n * S + i) * C + c])
+                               : ((const float *)x->data)[nn_blocked_index(n, c, i, C, S,
+                                                                            x->block)];
+        if (block < 0)
+          ((uint16_t *)t->data)[(n * S + i) * C + c] = nn_f32_to_bf16(v);
+        else
+          ((float *)t->data)[nn_blocked_index(n, c, i, C, S, block)] = v;
+      }
   return t;
 }
 
 /* 1 when every padded channel of blocked t holds +0.0. */
 static inline int bh_padding_zero(const nn_tensor *t) {
-  if (!t->block) return 1;
+  if (t->block <= 0) return 1; /* plain and channels-last have no padding */
   int64_t N, C, S, B = t->block, cb;
   bh_ncs(t, &N, &C, &S);
   cb = (C + B - 1) / B;
@@ -86,7 +91,12 @@ static inline int bh_run_prepared(test_node *t, nn_tensor **in, int n_in, nn_ten
   if (!rc) {
     const uint32_t nan_bits = 0x7fc00123u;
     uint32_t *d = o->data;
-    for (int64_t i = 0; i < nn_storage_numel(o); i++) d[i] = nan_bits;
+    uint16_t *h = o->data;
+    for (int64_t i = 0; i < nn_storage_numel(o); i++)
+      if (o->block < 0)
+        h[i] = (uint16_t)(nan_bits >> 16) | 1;
+      else
+        d[i] = nan_bits;
     rc = op->run(&t->node, in, n_in, outs, 1, err);
   }
   if (rc) {
@@ -113,7 +123,10 @@ static inline int bh_accepts(test_node *t, nn_tensor **in, int n_in, int block) 
 
 /* Runs node on in (plain) and on the same data with the inputs flagged in `data` (bit k for
  * in[k]) converted to layout `block`; 1 when the op accepts the blocked case, the blocked
- * output converted back equals the plain output bit for bit, and its padding is zero. */
+ * output converted back equals the plain output bit for bit, and its padding is zero.
+ * Channels-last bfloat16 (NN_BLOCK_CL): the plain run gets the inputs rounded to bfloat16
+ * too, and its output rounded to bfloat16 must equal the channels-last output bit for bit:
+ * the ops round once, at the end. */
 static inline int bh_compare(test_node *t, nn_tensor **in, int n_in, unsigned data, int block,
                              const char *what) {
   const nn_op *op = t->node.op;
@@ -124,14 +137,17 @@ static inline int bh_compare(test_node *t, nn_tensor **in, int n_in, unsigned da
     fprintf(stderr, "  %s: prepare failed: %s\n", what, err.msg);
     return 0;
   }
-  for (int k = 0; k < n_in; k++)
+  nn_tensor *pin[16]; /* the plain run's inputs: rounded to bfloat16 for channels-last */
+  for (int k = 0; k < n_in; k++) {
     bin[k] = in[k] && (data >> k & 1) ? bh_convert(in[k], block) : in[k];
+    pin[k] = block < 0 && bin[k] != in[k] ? bh_convert(bin[k], 0) : in[k];
+  }
   nn_tensor *plain = NULL, *blocked = NULL, *back = NULL;
   if (!op->blocked || !op->blocked(&t->node, bin, n_in, block)) {
     fprintf(stderr, "  %s: the op refuses block %d\n", what, block);
     ok = 0;
   }
-  if (ok && bh_run_prepared(t, in, n_in, &plain, &err)) {
+  if (ok && bh_run_prepared(t, pin, n_in, &plain, &err)) {
     fprintf(stderr, "  %s: plain run failed: %s\n", what, err.msg);
     ok = 0;
   }
@@ -147,13 +163,21 @@ static inline int bh_compare(test_node *t, nn_tensor **in, int n_in, unsigned da
     fprintf(stderr, "  %s: padded channels of the output are not zero\n", what);
     ok = 0;
   }
+  if (ok && block < 0) { /* the plain result rounded as the channels-last one is */
+    nn_tensor *r = bh_convert(plain, block);
+    nn_tensor_free(plain);
+    plain = bh_convert(r, 0);
+    nn_tensor_free(r);
+  }
   if (ok) {
     back = bh_convert(blocked, 0);
     ok = bh_same_bits(plain, back, what);
   }
   if (op->release) op->release(&t->node);
-  for (int k = 0; k < n_in; k++)
+  for (int k = 0; k < n_in; k++) {
+    if (pin[k] != in[k]) nn_tensor_free(pin[k]);
     if (bin[k] != in[k]) nn_tensor_free(bin[k]);
+  }
   nn_tensor_free(plain);
   nn_tensor_free(blocked);
   nn_tensor_free(back);

@@ -1,7 +1,9 @@
 /* Ops on channel-blocked data (nn/layout.h): Relu, Add/Sub/Mul, MaxPool, Resize and Concat
  * run on blocked inputs (blocks 8 and 16, channel counts that fill the blocks and that do
  * not) must give, once converted back, the same bits as on plain data, with zeros in the
- * padded channels; and each op's `blocked` callback must refuse the cases it cannot do. */
+ * padded channels; and each op's `blocked` callback must refuse the cases it cannot do.
+ * The same ops on channels-last bfloat16 data must give the plain result of the inputs
+ * rounded to bfloat16, rounded to bfloat16 once. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -9,12 +11,17 @@
 #include "blocked_harness.h"
 #include "check.h"
 #include "nn/op.h"
+#include "nn/ops/conv_common.h"
+#include "nn/precision.h"
 #include "op_harness.h"
 
 extern const nn_op nn_op_Relu, nn_op_Add, nn_op_Sub, nn_op_Mul, nn_op_Div, nn_op_Sigmoid,
-    nn_op_MaxPool, nn_op_Resize, nn_op_Concat;
+    nn_op_MaxPool, nn_op_Resize, nn_op_Concat, nn_op_Conv;
 
-static const int blocks[] = {8, 16};
+/* the layouts tried: blocks of 8 and 16, channels-last bfloat16 (its channel counts are
+ * those of block 16) */
+static const int blocks[] = {8, 16, NN_BLOCK_CL};
+#define N_LAYOUTS 3
 
 /* ---- data ---- */
 
@@ -61,15 +68,15 @@ static int shapes_4d(int B, int64_t (*out)[4]) {
 
 static void test_relu(void) {
   char buf[128];
-  for (int bi = 0; bi < 2; bi++) {
-    int B = blocks[bi];
+  for (int bi = 0; bi < N_LAYOUTS; bi++) {
+    int layout = blocks[bi], B = layout > 0 ? layout : 16;
     int64_t s[8][4];
     int n = shapes_4d(B, s);
     for (int i = 0; i < n; i++) {
       nn_tensor *x = random_f32(4, s[i], 1);
       test_node t;
       tn_init(&t, &nn_op_Relu, 1);
-      CHECK(bh_compare(&t, &x, 1, 1, B, label(buf, sizeof buf, "Relu", B, x, 0)));
+      CHECK(bh_compare(&t, &x, 1, 1, layout, label(buf, sizeof buf, "Relu", layout, x, 0)));
       nn_tensor_free(x);
     }
     /* other ranks >= 3 */
@@ -77,8 +84,8 @@ static void test_relu(void) {
     nn_tensor *x3 = random_f32(3, d3, 1), *x5 = random_f32(5, d5, 1);
     test_node t;
     tn_init(&t, &nn_op_Relu, 1);
-    CHECK(bh_compare(&t, &x3, 1, 1, B, label(buf, sizeof buf, "Relu", B, x3, 0)));
-    CHECK(bh_compare(&t, &x5, 1, 1, B, label(buf, sizeof buf, "Relu", B, x5, 0)));
+    CHECK(bh_compare(&t, &x3, 1, 1, layout, label(buf, sizeof buf, "Relu", layout, x3, 0)));
+    CHECK(bh_compare(&t, &x5, 1, 1, layout, label(buf, sizeof buf, "Relu", layout, x5, 0)));
     nn_tensor_free(x3);
     nn_tensor_free(x5);
   }
@@ -118,8 +125,8 @@ static void test_relu_plain(void) {
 static void test_binary(void) {
   const nn_op *ops[] = {&nn_op_Add, &nn_op_Sub, &nn_op_Mul};
   char buf[128];
-  for (int bi = 0; bi < 2; bi++) {
-    int B = blocks[bi];
+  for (int bi = 0; bi < N_LAYOUTS; bi++) {
+    int layout = blocks[bi], B = layout > 0 ? layout : 16;
     int64_t s[8][4];
     int n = shapes_4d(B, s);
     for (int o = 0; o < 3; o++)
@@ -127,7 +134,8 @@ static void test_binary(void) {
         nn_tensor *in[2] = {random_f32(4, s[i], o == 0), random_f32(4, s[i], 0)};
         test_node t;
         tn_init(&t, ops[o], 2);
-        CHECK(bh_compare(&t, in, 2, 3, B, label(buf, sizeof buf, ops[o]->name, B, in[0], 0)));
+        CHECK(bh_compare(&t, in, 2, 3, layout,
+                         label(buf, sizeof buf, ops[o]->name, layout, in[0], 0)));
         nn_tensor_free(in[0]);
         nn_tensor_free(in[1]);
       }
@@ -135,7 +143,7 @@ static void test_binary(void) {
     nn_tensor *in[2] = {random_f32(3, d3, 0), random_f32(3, d3, 0)};
     test_node t;
     tn_init(&t, &nn_op_Add, 2);
-    CHECK(bh_compare(&t, in, 2, 3, B, label(buf, sizeof buf, "Add", B, in[0], 0)));
+    CHECK(bh_compare(&t, in, 2, 3, layout, label(buf, sizeof buf, "Add", layout, in[0], 0)));
     nn_tensor_free(in[0]);
     nn_tensor_free(in[1]);
   }
@@ -175,15 +183,16 @@ static void pool_node(test_node *t, const pool_cfg *c) {
 
 static void test_maxpool(void) {
   char buf[128];
-  for (int bi = 0; bi < 2; bi++) {
-    int B = blocks[bi];
+  for (int bi = 0; bi < N_LAYOUTS; bi++) {
+    int layout = blocks[bi], B = layout > 0 ? layout : 16;
     int64_t s[][4] = {{1, 2 * B, 7, 9}, {2, B + 3, 9, 8}, {1, 5, 5, 5}, {1, 1, 6, 7}};
     for (int i = 0; i < 4; i++) {
       nn_tensor *x = random_f32(4, s[i], 1);
       for (int c = 0; c < (int)(sizeof pools / sizeof pools[0]); c++) {
         test_node t;
         pool_node(&t, &pools[c]);
-        CHECK(bh_compare(&t, &x, 1, 1, B, label(buf, sizeof buf, "MaxPool", B, x, c)));
+        CHECK(bh_compare(&t, &x, 1, 1, layout,
+                         label(buf, sizeof buf, "MaxPool", layout, x, c)));
       }
       nn_tensor_free(x);
     }
@@ -257,8 +266,8 @@ static void free_resize_inputs(nn_tensor **in) {
 
 static void test_resize(void) {
   char buf[128];
-  for (int bi = 0; bi < 2; bi++) {
-    int B = blocks[bi];
+  for (int bi = 0; bi < N_LAYOUTS; bi++) {
+    int layout = blocks[bi], B = layout > 0 ? layout : 16;
     int64_t s[][4] = {{1, 2 * B, 7, 9}, {2, B + 3, 5, 4}, {1, 3, 6, 5}};
     for (int i = 0; i < 3; i++) {
       nn_tensor *x = random_f32(4, s[i], 0);
@@ -267,7 +276,7 @@ static void test_resize(void) {
         int ids[4];
         nn_tensor *in[4];
         resize_node(&t, ids, in, x, &resizes[c]);
-        CHECK(bh_compare(&t, in, 4, 1, B, label(buf, sizeof buf, "Resize", B, x, c)));
+        CHECK(bh_compare(&t, in, 4, 1, layout, label(buf, sizeof buf, "Resize", layout, x, c)));
         free_resize_inputs(in);
       }
       nn_tensor_free(x);
@@ -296,13 +305,13 @@ static void concat_node(test_node *t, int n, int64_t axis) {
 
 static void test_concat(void) {
   char buf[128];
-  for (int bi = 0; bi < 2; bi++) {
-    int B = blocks[bi];
+  for (int bi = 0; bi < N_LAYOUTS; bi++) {
+    int layout = blocks[bi], B = layout > 0 ? layout : 16;
     int64_t a[] = {1, B, 5, 7}, b[] = {1, 2 * B, 5, 7};
     nn_tensor *in[3] = {random_f32(4, a, 1), random_f32(4, b, 0), NULL};
     test_node t;
     concat_node(&t, 2, 1);
-    CHECK(bh_compare(&t, in, 2, 3, B, label(buf, sizeof buf, "Concat", B, in[0], 0)));
+    CHECK(bh_compare(&t, in, 2, 3, layout, label(buf, sizeof buf, "Concat", layout, in[0], 0)));
     nn_tensor_free(in[0]);
     nn_tensor_free(in[1]);
     int64_t c0[] = {2, 2 * B, 3, 3}, c1[] = {2, B, 3, 3}, c2[] = {2, 3 * B, 3, 3};
@@ -310,7 +319,7 @@ static void test_concat(void) {
     in[1] = random_f32(4, c1, 0);
     in[2] = random_f32(4, c2, 0);
     concat_node(&t, 3, -3);
-    CHECK(bh_compare(&t, in, 3, 7, B, label(buf, sizeof buf, "Concat", B, in[0], 1)));
+    CHECK(bh_compare(&t, in, 3, 7, layout, label(buf, sizeof buf, "Concat", layout, in[0], 1)));
     for (int k = 0; k < 3; k++) nn_tensor_free(in[k]);
   }
 }
@@ -459,7 +468,131 @@ static void test_refusals(void) {
   }
 }
 
+/* Channels-last: any channel count joins (no blocks to fill), Div and Indices stay plain,
+ * inputs in other layouts are refused at run time, and no other negative block is taken. */
+static void test_cl_rules(void) {
+  test_node t;
+  nn_tensor a = shape_only(NN_F32, 4, 1, 3, 8, 8), b = shape_only(NN_F32, 4, 1, 19, 8, 8);
+  concat_node(&t, 2, 1);
+  CHECK(bh_accepts(&t, (nn_tensor *[]){&a, &b}, 2, NN_BLOCK_CL) == 1);
+  CHECK(bh_accepts(&t, (nn_tensor *[]){&a, &b}, 2, -2) == 0);
+  tn_init(&t, &nn_op_Relu, 1);
+  CHECK(bh_accepts(&t, (nn_tensor *[]){&b}, 1, -2) == 0);
+  tn_init(&t, &nn_op_Add, 2);
+  CHECK(bh_accepts(&t, (nn_tensor *[]){&b, &b}, 2, -2) == 0);
+  pool_node(&t, &pools[1]);
+  CHECK(bh_accepts(&t, (nn_tensor *[]){&b}, 1, NN_BLOCK_CL) == 1);
+  CHECK(bh_accepts(&t, (nn_tensor *[]){&b}, 1, -2) == 0);
+  t.node.n_out = 2; /* Indices wanted */
+  CHECK(bh_accepts(&t, (nn_tensor *[]){&b}, 1, NN_BLOCK_CL) == 0);
+  int64_t d[] = {1, 19, 3, 3};
+  nn_tensor *x = random_f32(4, d, 0), *xc = bh_convert(x, NN_BLOCK_CL), *y = NULL;
+  nn_err err;
+  tn_init(&t, &nn_op_Add, 2);
+  CHECK(bh_run_prepared(&t, (nn_tensor *[]){xc, x}, 2, &y, &err) == NN_EINVAL && !y);
+  tn_init(&t, &nn_op_Div, 2);
+  CHECK(bh_run_prepared(&t, (nn_tensor *[]){xc, xc}, 2, &y, &err) == NN_EINVAL && !y);
+  concat_node(&t, 2, 1);
+  CHECK(t.node.op->prepare(&t.node, &err) == NN_OK);
+  CHECK(bh_run_prepared(&t, (nn_tensor *[]){xc, x}, 2, &y, &err) == NN_EINVAL && !y);
+  nn_tensor_free(x);
+  nn_tensor_free(xc);
+}
+
+/* nn_reorder between plain float32 and channels-last bfloat16: every value lands at
+ * (n, pixel, c), rounded to nearest even, and comes back as that bfloat16 value. */
+static void test_reorder_cl(void) {
+  int64_t d[] = {2, 19, 5, 70}; /* pixels across the reorder's 64-pixel tasks */
+  nn_tensor *x = random_f32(4, d, 1), *xc = calloc(1, sizeof *xc), *back = calloc(1, sizeof *back);
+  nn_set_shape(xc, NN_F32, 4, d);
+  nn_set_shape(back, NN_F32, 4, d);
+  xc->block = NN_BLOCK_CL;
+  nn_err err;
+  CHECK(nn_tensor_alloc(xc, &err) == NN_OK && nn_tensor_alloc(back, &err) == NN_OK);
+  CHECK(nn_nbytes(xc) == (size_t)nn_numel(x) * 2);
+  CHECK(nn_reorder(x, xc, &err) == NN_OK && nn_reorder(xc, back, &err) == NN_OK);
+  nn_tensor *ref = bh_convert(x, NN_BLOCK_CL), *ref_back = bh_convert(ref, 0);
+  CHECK(memcmp(xc->data, ref->data, nn_nbytes(xc)) == 0);
+  CHECK(bh_same_bits(back, ref_back, "reorder back from channels-last"));
+  /* the rounding itself: ties to even, NaN kept */
+  CHECK(nn_f32_to_bf16(1.0f + 1.0f / 256) == 0x3f80);          /* tie, down to even */
+  CHECK(nn_f32_to_bf16(1.0f + 3.0f / 256) == 0x3f82);          /* tie, up to even */
+  CHECK(nn_f32_to_bf16(1.0f + 1.0f / 256 + 1e-6f) == 0x3f81);  /* past the tie */
+  CHECK(isnan(nn_bf16_to_f32(nn_f32_to_bf16(NAN))));
+  CHECK(nn_bf16_to_f32(nn_f32_to_bf16(-INFINITY)) == -INFINITY);
+  nn_tensor *blk = bh_convert(x, 16); /* blocked <-> channels-last: refused */
+  CHECK(nn_reorder(blk, xc, &err) == NN_EINVAL);
+  nn_tensor *all[] = {x, xc, back, ref, ref_back, blk};
+  for (int i = 0; i < 6; i++) nn_tensor_free(all[i]);
+}
+
+/* Conv reading channels-last bfloat16 (as every convolution does where the CPU has AMX):
+ * writing channels-last with a fused Relu and Add, or a one-channel mask plain in float32;
+ * against the plain float32 convolution of the same rounded inputs and weights, rounded as
+ * the output is stored: within one bfloat16 step (the sums' order differs). */
+static void test_conv_cl(void) {
+  const int64_t cin = 24, cases[][2] = {{32, 0}, {1, 0}, {32, 1}};
+  for (int k = 0; k < 3; k++) {
+    int64_t cout = cases[k][0], sum = cases[k][1];
+    int64_t xd[] = {1, cin, 9, 11}, wd[] = {cout, cin, 3, 3}, bd[] = {cout},
+            yd[] = {1, cout, 9, 11};
+    nn_tensor *x = random_f32(4, xd, 0), *w = random_f32(4, wd, 0), *b = random_f32(1, bd, 0);
+    nn_tensor *s = random_f32(4, yd, 0);
+    /* the inputs as bfloat16 holds them */
+    nn_tensor *xr = bh_convert(x, NN_BLOCK_CL), *sr = bh_convert(s, NN_BLOCK_CL);
+    nn_tensor *wr = bh_convert(w, NN_BLOCK_CL), *wp = bh_convert(wr, 0);
+    nn_tensor *xp = bh_convert(xr, 0), *sp = bh_convert(sr, 0);
+    test_node t;
+    tn_init(&t, &nn_op_Conv, 3);
+    tn_ints(&t, "pads", (int64_t[]){1, 1, 1, 1}, 4);
+    nn_err err;
+    CHECK(nn_op_Conv.prepare(&t.node, &err) == NN_OK);
+    nn_conv_fuse_relu(&t.node);
+    if (sum) { /* as nn_conv_fuse_sum makes it: the addend as input 3 */
+      ((nn_conv_params *)t.node.params)->sum = 1;
+      t.node.n_in = 4;
+    }
+    nn_tensor *ref = NULL, *got = NULL;
+    /* plain float32 reference: conv + bias, relu, + s */
+    nn_tensor *pin[4] = {xp, wp, b, sp}, *cin_[4] = {xr, wp, b, sum ? sr : NULL};
+    int yb = cout < NN_CL_MIN_CHANNELS ? 0 : NN_BLOCK_CL;
+    CHECK(nn_conv_blocked_ok(&t.node, xr, wp, NN_BLOCK_CL));
+    nn_tensor *o = calloc(1, sizeof *o), *outs[1] = {o};
+    CHECK(nn_op_Conv.shape(&t.node, cin_, sum ? 4 : 3, outs, 1, &err) == NN_OK);
+    o->block = yb;
+    CHECK(nn_tensor_alloc(o, &err) == NN_OK);
+    if (sum) memcpy(o->data, sr->data, nn_nbytes(sr));
+    CHECK(nn_op_Conv.run(&t.node, cin_, sum ? 4 : 3, outs, 1, &err) == NN_OK);
+    got = yb ? bh_convert(o, 0) : o;
+    nn_tensor *ro = calloc(1, sizeof *ro), *routs[1] = {ro};
+    CHECK(nn_op_Conv.shape(&t.node, pin, sum ? 4 : 3, routs, 1, &err) == NN_OK);
+    CHECK(nn_tensor_alloc(ro, &err) == NN_OK);
+    if (sum) memcpy(ro->data, sp->data, nn_nbytes(sp));
+    nn_set_precision(NN_PREC_F32);
+    CHECK(nn_op_Conv.run(&t.node, pin, sum ? 4 : 3, routs, 1, &err) == NN_OK);
+    nn_set_precision(NN_PREC_AUTO);
+    ref = ro;
+    double worst = 0;
+    for (int64_t i = 0; i < nn_numel(ref); i++) {
+      double r = ((float *)ref->data)[i], g = ((float *)got->data)[i];
+      double tol = (fabs(r) + 1e-3) * (yb ? 1.0 / 128 : 1e-5 * cin);
+      if (fabs(r - g) / tol > worst) worst = fabs(r - g) / tol;
+    }
+    printf("Conv %lld->%lld%s channels-last: worst error %.3g of the bound\n",
+           (long long)cin, (long long)cout, sum ? " + Add" : "", worst);
+    CHECK(worst <= 1.0);
+    nn_op_Conv.release(&t.node);
+    nn_tensor *all[] = {x, w, b, s, xr, sr, wr, wp, xp, sp, ref};
+    for (int i = 0; i < 11; i++) nn_tensor_free(all[i]);
+    if (got != o) nn_tensor_free(got);
+    nn_tensor_free(o);
+  }
+}
+
 int main(void) {
+  test_reorder_cl();
+  test_conv_cl();
+  test_cl_rules();
   test_relu();
   test_relu_plain();
   test_binary();

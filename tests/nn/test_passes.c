@@ -159,8 +159,10 @@ static void check_optimised(nn_precision prec) {
    * output) */
   if (nn_layout_block()) {
     CHECK(count(fast, "Reorder") >= 1);
-    int blocked = 0;
-    for (int v = 0; v < fast->n_values; v++) blocked += fast->values[v].t.block != 0;
+    /* in float32 channel-blocked, in bfloat16 channels-last */
+    int want = prec == NN_PREC_BF16 ? NN_BLOCK_CL : nn_layout_block(), blocked = 0;
+    CHECK(fast->layout == want);
+    for (int v = 0; v < fast->n_values; v++) blocked += fast->values[v].t.block == want;
     CHECK(blocked >= 4);
   }
   /* plan: values alive at once never share bytes */
@@ -198,8 +200,9 @@ static void check_optimised(nn_precision prec) {
           if (!((in == u && o == v) || (in == v && o == u))) continue;
           const nn_node *pn = &fast->nodes[fast->values[in].producer];
           /* a convolution's output that lives in its addend's buffer is copied
-           * instead */
+           * instead, and so is every input of a channels-last Concat */
           if (!strcmp(pn->op_type, "Conv") && pn->n_in > 3) continue;
+          if (fast->values[o].t.block < 0) continue;
           int64_t at = 0; /* the input's slice must be exactly where the copy
                              would put it */
           for (int j = 0; j < k; j++) at += (int64_t)nn_nbytes(&fast->values[n->in[j]].t);

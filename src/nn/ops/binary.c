@@ -6,9 +6,11 @@
  *
  * Add, Sub and Mul also run on channel-blocked float32 data (nn/layout.h) when both inputs
  * have the same dims: the storages are combined element by element, and the padded channels
- * stay 0 (0 + 0, 0 - 0, 0 * 0). Div is plain only, as 0 / 0 would fill the padding. */
+ * stay 0 (0 + 0, 0 - 0, 0 * 0). Div is plain only, as 0 / 0 would fill the padding. So
+ * do they on channels-last bfloat16 data, each result rounded to bfloat16. */
 #include <stdint.h>
 
+#include "nn/layout.h"
 #include "nn/op.h"
 
 enum { CHUNK = 32768 };
@@ -194,15 +196,33 @@ static void run_chunk(const plan *p, bin_kernel k, size_t esz, const char *a, co
   }
 }
 
-/* Channel-blocked inputs of the same dims: one flat pass over the storage. */
+/* Channels-last bfloat16 inputs: each value computed as a float and rounded once. */
+static void cl_chunk(int op, const uint16_t *a, const uint16_t *b, uint16_t *o, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    float x = nn_bf16_to_f32(a[i]), y = nn_bf16_to_f32(b[i]);
+    o[i] = nn_f32_to_bf16(op == OP_ADD ? x + y : op == OP_SUB ? x - y : x * y);
+  }
+}
+
+/* Channel-blocked or channels-last inputs of the same dims: one flat pass over the
+ * storage. */
 static int blocked_run(int op, bin_kernel k, const nn_node *node, const nn_tensor *a,
                        const nn_tensor *b, nn_tensor *o, nn_err *err) {
   if (op == OP_DIV || a->block != b->block || o->block != a->block || o->dtype != NN_F32 ||
       !nn_same_shape(a, b))
     return nn_node_fail(node, err, NN_EINVAL,
-                        "channel-blocked inputs need float32 data, the same dims and layout, "
-                        "and an output of that layout");
+                        "inputs in a blocked or channels-last layout need float32 data, the "
+                        "same dims and layout, and an output of that layout");
   int64_t total = nn_storage_numel(o), nchunks = (total + CHUNK - 1) / CHUNK;
+  if (o->block < 0) {
+#pragma omp parallel for schedule(static) if (nchunks > 1)
+    for (int64_t c = 0; c < nchunks; c++) {
+      int64_t start = c * CHUNK, n = total - start < CHUNK ? total - start : CHUNK;
+      cl_chunk(op, (const uint16_t *)a->data + start, (const uint16_t *)b->data + start,
+               (uint16_t *)o->data + start, n);
+    }
+    return NN_OK;
+  }
   const float *pa = a->data, *pb = b->data;
   float *po = o->data;
 #pragma omp parallel for schedule(static) if (nchunks > 1)
@@ -243,7 +263,8 @@ static int binary_run(int op, nn_node *node, nn_tensor *const *in, nn_tensor **o
 
 static int binary_blocked(const nn_node *node, nn_tensor *const *in, int n_in, int block) {
   (void)node;
-  if (block <= 0 || n_in != 2 || !in[0] || !in[1]) return 0;
+  if (block == 0 || (block < 0 && block != NN_BLOCK_CL) || n_in != 2 || !in[0] || !in[1])
+    return 0;
   const nn_tensor *a = in[0], *b = in[1];
   if (a->dtype != NN_F32 || b->dtype != NN_F32 || a->ndim < 3 || !nn_same_shape(a, b)) return 0;
   for (int i = 0; i < a->ndim; i++)

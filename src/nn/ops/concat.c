@@ -2,10 +2,13 @@
  * Rank-4 float32 inputs may be channel-blocked (nn/layout.h) when joined along C and every
  * input's C is a multiple of the block: an input's storage for one n is then its
  * C_i / B * H * W pixels of B lanes, with no padding, and the output's storage for that n is
- * those runs one after the other, which is the plain copy with inner = H * W. */
+ * those runs one after the other, which is the plain copy with inner = H * W.
+ * Channels-last bfloat16 inputs joined along C: each output pixel is the inputs' pixels one
+ * after the other, the plain copy with outer = N * H * W and inner = 1 in 2-byte elements. */
 #include <stdint.h>
 #include <string.h>
 
+#include "nn/layout.h"
 #include "nn/op.h"
 
 static int concat_prepare(nn_node *node, nn_err *err) {
@@ -58,14 +61,16 @@ static int concat_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor
 
 /* 1 when the inputs can be joined in the blocked layout `block`. */
 static int concat_blocked(const nn_node *node, nn_tensor *const *in, int n_in, int block) {
-  if (block <= 0 || n_in < 1 || !in[0] || in[0]->ndim != 4) return 0;
+  if (block == 0 || (block < 0 && block != NN_BLOCK_CL) || n_in < 1 || !in[0] ||
+      in[0]->ndim != 4)
+    return 0;
   if (nn_axis(nn_attr_int(node, "axis", 0), 4) != 1) return 0;
   for (int i = 0; i < n_in; i++) {
     const nn_tensor *t = in[i];
     if (!t || t->dtype != NN_F32 || t->ndim != 4) return 0;
     for (int d = 0; d < 4; d++)
       if (t->dims[d] < 0 || (d != 1 && t->dims[d] != in[0]->dims[d])) return 0;
-    if (t->dims[1] % block) return 0;
+    if (block > 0 && t->dims[1] % block) return 0;
   }
   return 1;
 }
@@ -83,13 +88,28 @@ static int concat_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *
     for (int i = 0; i < n_in; i++) same = same && in[i]->block == in[0]->block;
     if (!same || !concat_blocked(node, in, n_in, in[0]->block))
       return nn_node_fail(node, err, NN_EINVAL,
-                          "channel-blocked inputs need rank-4 float32 data joined along axis 1, "
-                          "each with whole channel blocks, all in the output's layout");
+                          "inputs in a blocked or channels-last layout need rank-4 float32 "
+                          "data joined along axis 1 (each with whole channel blocks), all in "
+                          "the output's layout");
   }
-  size_t esz = nn_dtype_size(o->dtype);
+  size_t esz = nn_elem_size(o);
   int64_t outer = 1, inner = 1;
   for (int d = 0; d < axis; d++) outer *= o->dims[d];
   for (int d = axis + 1; d < r; d++) inner *= o->dims[d];
+  if (o->block < 0) { /* channels-last: each output pixel written whole, input by input */
+    int64_t pixels = outer * inner;
+    size_t out_px = (size_t)o->dims[axis] * esz;
+#pragma omp parallel for schedule(static) if ((size_t)pixels * out_px > 262144)
+    for (int64_t k = 0; k < pixels; k++) {
+      char *dst = (char *)o->data + k * out_px;
+      for (int i = 0; i < n_in; i++) {
+        size_t px = (size_t)in[i]->dims[axis] * esz;
+        memcpy(dst, (const char *)in[i]->data + k * px, px);
+        dst += px;
+      }
+    }
+    return NN_OK;
+  }
   size_t out_row = (size_t)(o->dims[axis] * inner) * esz;
   if (out_row == 0 || outer == 0) return NN_OK;
   size_t at = 0; /* byte offset of input i's block within an output row */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nn/dnnl_ctx.h"
+#include "nn/layout.h"
 #include "nn/op.h"
 #include "nn/precision.h"
 
@@ -21,15 +22,16 @@ typedef struct nn_conv_prim {
   int wei_reorder;                /* the primitive wants another weights layout */
   const float *wei_from;          /* the weights buffer wei_buf was made from */
   void *wei_buf;                  /* the weights in the primitive's layout */
-  /* bfloat16 (nn/precision.h): oneDNN's AMX kernels want channels-last data, so
-   * the f32 source is converted into a bfloat16 NHWC scratch, the convolution
-   * writes f32 NHWC into scratch, and a reorder brings that into y's layout,
-   * adding it to y's content when an Add is fused (a sum post-op of the reorder
-   * rather than of the convolution). */
+  /* bfloat16 (nn/precision.h): oneDNN's AMX kernels want channels-last data. With the
+   * channels-last bfloat16 layout (nn/layout.h) x and y are in it and go to the primitive
+   * as they are. Otherwise an f32 source is converted into a bfloat16 NHWC scratch
+   * (src_reorder), and an f32 destination is written as f32 NHWC into scratch and
+   * reordered into y's layout (dst_reorder), adding it to y's content when an Add is fused
+   * (a sum post-op of the reorder rather than of the convolution). */
   int bf16;
   dnnl_memory_desc_t scratch_md; /* oneDNN's scratchpad, supplied by the caller's thread */
-  dnnl_memory_desc_t src_user_md, dst_user_md; /* the f32 source and destination as given */
-  dnnl_primitive_t src_reorder, dst_reorder;
+  dnnl_memory_desc_t src_user_md, dst_user_md; /* the source and destination as given */
+  dnnl_primitive_t src_reorder, dst_reorder;   /* NULL: the primitive reads / writes them */
 } nn_conv_prim;
 
 static void prim_free(nn_conv_prim *p) {
@@ -159,6 +161,15 @@ static void geom_key(const nn_conv_geom *g, int has_bias, int x_block, int y_blo
 }
 
 
+/* 1 when the convolution runs on bfloat16: always with channels-last bfloat16 data;
+ * for Conv (ConvInteger needs exact sums) in the blocked layout when convolutions run in
+ * bfloat16 (nn_use_bf16). */
+static int conv_bf16(const nn_node *node, int nsp, int x_block, int y_block) {
+  if (x_block < 0 || y_block < 0) return 1;
+  return (x_block || y_block) && nsp == 2 && x_block && nn_use_bf16() &&
+         !strcmp(node->op_type, "Conv");
+}
+
 /* Creates the primitive for geometry g. */
 static dnnl_format_tag_t blocked_tag(int block) {
   return block == 16 ? dnnl_nChw16c : block == 8 ? dnnl_nChw8c : dnnl_nchw;
@@ -197,20 +208,29 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
   }
   dnnl_convolution_desc_t cd;
   int blocked = (x_block || y_block) && nsp == 2;
-  /* bfloat16 only for Conv (ConvInteger needs exact sums) in the blocked
-   * layout. */
-  p->bf16 = allow_bf16 && blocked && x_block && nn_use_bf16() && !strcmp(node->op_type, "Conv");
+  /* (channels-last data is bfloat16 whatever allow_bf16 says) */
+  p->bf16 = (x_block < 0 || y_block < 0) || (allow_bf16 && conv_bf16(node, nsp, x_block, y_block));
   dnnl_data_type_t in_type = p->bf16 ? dnnl_bf16 : dnnl_f32;
-  dnnl_format_tag_t src_tag = blocked ? blocked_tag(x_block) : nn_dnnl_data_tags[nsp - 1];
-  dnnl_format_tag_t dst_tag = blocked ? blocked_tag(y_block) : nn_dnnl_data_tags[nsp - 1];
-  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->src_user_md, nsp + 2, sd, dnnl_f32, src_tag),
+  /* the user's tensors: channels-last bfloat16, blocked or plain f32 */
+  dnnl_format_tag_t src_tag = x_block < 0 ? dnnl_nhwc
+                              : blocked   ? blocked_tag(x_block)
+                                          : nn_dnnl_data_tags[nsp - 1];
+  dnnl_format_tag_t dst_tag = y_block < 0 ? dnnl_nhwc
+                              : blocked   ? blocked_tag(y_block)
+                                          : nn_dnnl_data_tags[nsp - 1];
+  /* a single channel is the same bytes in NHWC and NCHW: the primitive writes y itself */
+  int dst_direct = !p->bf16 || y_block < 0 || (g->m == 1 && x_block < 0);
+  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->src_user_md, nsp + 2, sd,
+                                        x_block < 0 ? dnnl_bf16 : dnnl_f32, src_tag),
            "source memory descriptor");
-  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->dst_user_md, nsp + 2, dd, dnnl_f32, dst_tag),
+  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->dst_user_md, nsp + 2, dd,
+                                        y_block < 0 ? dnnl_bf16 : dnnl_f32, dst_tag),
            "destination memory descriptor");
   DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->src_md, nsp + 2, sd, in_type,
                                         p->bf16 ? dnnl_nhwc : src_tag),
            "source memory descriptor");
-  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->dst_md, nsp + 2, dd, dnnl_f32,
+  DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->dst_md, nsp + 2, dd,
+                                        y_block < 0 ? dnnl_bf16 : dnnl_f32,
                                         p->bf16 ? dnnl_nhwc : dst_tag),
            "destination memory descriptor");
   DNNL_TRY(dnnl_memory_desc_init_by_tag(&p->wei_user_md, wn, wd, dnnl_f32,
@@ -254,11 +274,11 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
    * made on one thread can run on another: oneDNN's own ("library") scratchpad is not. */
   DNNL_TRY(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user),
            "scratchpad mode");
-  if (relu || (sum && !p->bf16)) {
+  if (relu || (sum && dst_direct)) {
     DNNL_TRY(dnnl_post_ops_create(&post), "post-ops");
     if (relu)
       DNNL_TRY(dnnl_post_ops_append_eltwise(post, 1.0f, dnnl_eltwise_relu, 0.0f, 0.0f), "relu");
-    if (sum && !p->bf16) DNNL_TRY(dnnl_post_ops_append_sum(post, 1.0f), "sum");
+    if (sum && dst_direct) DNNL_TRY(dnnl_post_ops_append_sum(post, 1.0f), "sum");
     DNNL_TRY(dnnl_primitive_attr_set_post_ops(attr, post), "post-ops");
   }
   if (wino && dnnl_primitive_desc_create(&pd, &cd, attr, engine, NULL) != dnnl_success) {
@@ -283,7 +303,7 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
   p->scratch_md = *dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
   p->wei_reorder = !dnnl_memory_desc_equal(&p->wei_md, &p->wei_user_md);
   DNNL_TRY(dnnl_primitive_create(&p->prim, pd), "convolution primitive");
-  if (p->bf16) {
+  if (p->bf16 && x_block >= 0) { /* f32 source -> bfloat16 NHWC */
     dnnl_primitive_desc_t rpd = NULL;
     DNNL_TRY(dnnl_reorder_primitive_desc_create(&rpd, &p->src_user_md, engine, &p->src_md,
                                                 engine, NULL),
@@ -291,6 +311,9 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
     dnnl_status_t made = dnnl_primitive_create(&p->src_reorder, rpd);
     dnnl_primitive_desc_destroy(rpd);
     DNNL_TRY(made, "source reorder");
+  }
+  if (!dst_direct) { /* f32 NHWC -> y's layout, adding onto y with a fused Add */
+    dnnl_primitive_desc_t rpd = NULL;
     dnnl_primitive_attr_t rattr = NULL;
     dnnl_post_ops_t rpost = NULL;
     if (sum) {
@@ -308,7 +331,7 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
                                                           &p->dst_user_md, engine, rattr);
     if (rattr) dnnl_primitive_attr_destroy(rattr);
     DNNL_TRY(ok, "destination reorder descriptor");
-    made = dnnl_primitive_create(&p->dst_reorder, rpd);
+    dnnl_status_t made = dnnl_primitive_create(&p->dst_reorder, rpd);
     dnnl_primitive_desc_destroy(rpd);
     DNNL_TRY(made, "destination reorder");
   }
@@ -363,12 +386,13 @@ done:
   return rc;
 }
 
-/* 1 when the primitive for this geometry is one of oneDNN's fast kernels (not
- * "ref"). */
-static int fast_kernel(const nn_node *node, const nn_conv_geom *g, int block, int allow_bf16) {
+/* 1 when the primitive for this geometry and these layouts is one of oneDNN's fast kernels
+ * (not "ref"). */
+static int fast_kernel(const nn_node *node, const nn_conv_geom *g, int x_block, int y_block,
+                       int allow_bf16) {
   nn_err err;
   nn_conv_prim *p = NULL;
-  if (prim_create(node, g, 1, block, block, allow_bf16, &p, &err) != NN_OK) return 0;
+  if (prim_create(node, g, 1, x_block, y_block, allow_bf16, &p, &err) != NN_OK) return 0;
   const char *impl = "ref";
   const_dnnl_primitive_desc_t pd = NULL;
   if (dnnl_primitive_get_primitive_desc(p->prim, &pd) == dnnl_success)
@@ -383,9 +407,13 @@ int nn_conv_blocked_ok(const nn_node *node, const nn_tensor *x, const nn_tensor 
   int64_t dims[NN_MAX_DIMS];
   nn_err err;
   if (x->ndim != 4 || nn_conv_geometry(node, x, w, &g, dims, &err) != NN_OK) return 0;
+  if (block < 0) /* channels-last: the output too, but for a mask (nn_pass_layout) */
+    return strcmp(node->op_type, "Conv") == 0 &&
+           fast_kernel(node, &g, block, g.m < NN_CL_MIN_CHANNELS ? 0 : block, 1);
   /* fast in float32 and, where it is used, in bfloat16: the precision may
    * change later */
-  return fast_kernel(node, &g, block, 0) && (!nn_use_bf16() || fast_kernel(node, &g, block, 1));
+  return fast_kernel(node, &g, block, block, 0) &&
+         (!nn_use_bf16() || fast_kernel(node, &g, block, block, 1));
 }
 
 static int prim_run(const nn_node *node, nn_conv_prim *p, const float *x, const float *w,
@@ -398,27 +426,28 @@ static int prim_run(const nn_node *node, nn_conv_prim *p, const float *x, const 
   if (rc) return rc;
   dnnl_memory_t mem[5] = {NULL, NULL, NULL, NULL, NULL}, user_src = NULL, user_dst = NULL;
   dnnl_exec_arg_t args[5];
-  /* This thread's scratch holds oneDNN's scratchpad and, with bfloat16, the converted
-   * source and the f32 NHWC output. */
+  /* This thread's scratch holds oneDNN's scratchpad and the converted source and the f32
+   * NHWC output when those go through reorders. */
   size_t pad = (dnnl_memory_desc_get_size(&p->scratch_md) + 63) / 64 * 64, sbytes = 0;
   size_t need = pad;
-  if (p->bf16) {
-    sbytes = (dnnl_memory_desc_get_size(&p->src_md) + 63) / 64 * 64;
-    need += sbytes + dnnl_memory_desc_get_size(&p->dst_md);
-  }
+  if (p->src_reorder) sbytes = (dnnl_memory_desc_get_size(&p->src_md) + 63) / 64 * 64;
+  need += sbytes;
+  if (p->dst_reorder) need += dnnl_memory_desc_get_size(&p->dst_md);
   char *buf = need ? nn_scratch(need) : NULL;
   if (need && !buf) return nn_node_fail(node, err, NN_ENOMEM, "out of memory");
   void *src = (void *)x, *dst = y;
-  if (p->bf16) {
+  if (p->src_reorder) {
     src = buf + pad;
-    dst = buf + pad + sbytes;
     DNNL_TRY(dnnl_memory_create(&user_src, &p->src_user_md, engine, (void *)x), "source memory");
+  }
+  if (p->dst_reorder) {
+    dst = buf + pad + sbytes;
     DNNL_TRY(dnnl_memory_create(&user_dst, &p->dst_user_md, engine, y), "destination memory");
   }
   DNNL_TRY(dnnl_memory_create(&mem[0], &p->src_md, engine, src), "source memory");
   DNNL_TRY(dnnl_memory_create(&mem[1], &p->wei_md, engine, (void *)w), "weights memory");
   DNNL_TRY(dnnl_memory_create(&mem[2], &p->dst_md, engine, dst), "destination memory");
-  if (p->bf16) {
+  if (p->src_reorder) {
     dnnl_exec_arg_t r[2] = {{DNNL_ARG_FROM, user_src}, {DNNL_ARG_TO, mem[0]}};
     DNNL_TRY(dnnl_primitive_execute(p->src_reorder, stream, 2, r), "source reorder");
   }
@@ -435,7 +464,7 @@ static int prim_run(const nn_node *node, nn_conv_prim *p, const float *x, const 
     args[nargs++] = (dnnl_exec_arg_t){DNNL_ARG_SCRATCHPAD, mem[4]};
   }
   DNNL_TRY(dnnl_primitive_execute(p->prim, stream, nargs, args), "convolution");
-  if (p->bf16) {
+  if (p->dst_reorder) {
     dnnl_exec_arg_t r[2] = {{DNNL_ARG_FROM, mem[2]}, {DNNL_ARG_TO, user_dst}};
     DNNL_TRY(dnnl_primitive_execute(p->dst_reorder, stream, 2, r), "destination reorder");
   }
@@ -455,8 +484,7 @@ int nn_conv_f32(const nn_node *node, const nn_conv_geom *g, const float *x, int 
   for (int i = 0; i < g->win.nsp; i++)
     if (g->win.out[i] == 0) return NN_OK;
   int64_t key[KEY_LEN];
-  int bf16 = (x_block || y_block) && g->win.nsp == 2 && x_block && nn_use_bf16() &&
-             !strcmp(node->op_type, "Conv");
+  int bf16 = conv_bf16(node, g->win.nsp, x_block, y_block);
   geom_key(g, b != NULL, x_block, y_block, p->relu | p->sum << 1 | bf16 << 2, key);
   pthread_mutex_lock(&p->lock);
   int rc = NN_OK;

@@ -2,10 +2,12 @@
  * float, double, uint8 and int8 data, with the optional Indices output (flattened positions
  * in X, row-major or column-major per storage_order). Padding never wins: windows are
  * clipped to the input. NaN inputs are ignored unless a window holds nothing else.
- * 2-D float32 pooling without Indices also runs on channel-blocked data (nn/layout.h). */
+ * 2-D float32 pooling without Indices also runs on channel-blocked and channels-last bfloat16
+ * data (nn/layout.h). */
 #include <math.h>
 #include <stdlib.h>
 
+#include "nn/layout.h"
 #include "nn/op.h"
 #include "nn/ops/window.h"
 
@@ -225,11 +227,49 @@ static void maxpool_f32_2d_blocked(const float *x, float *y, int64_t N, int64_t 
   }
 }
 
+/* Channels-last bfloat16 2-D pooling (nn/layout.h): the C values of a pixel are contiguous
+ * and pooled MP_MAX_LANES at a time, compared as the floats they stand for (the maximum of
+ * bfloat16 values is one of them: no rounding). */
+static void maxpool_cl_2d(const uint16_t *x, uint16_t *y, int64_t N, int64_t C,
+                          const nn_win *w) {
+  const int64_t H = w->in[1], W = w->in[2], OH = w->out[1], OW = w->out[2];
+  const int64_t kh = w->kernel[1], kw = w->kernel[2], sh = w->stride[1], sw = w->stride[2];
+  const int64_t dh = w->dilation[1], dw = w->dilation[2], ph = w->pad_l[1], pw = w->pad_l[2];
+#pragma omp parallel for schedule(static)
+  for (int64_t task = 0; task < N * OH; task++) {
+    int64_t n = task / OH, oy = task % OH, y0 = oy * sh - ph, ya, yb;
+    tap_range(y0, kh, dh, H, &ya, &yb);
+    const uint16_t *xp = x + n * H * W * C;
+    uint16_t *yr = y + task * OW * C;
+    for (int64_t ox = 0; ox < OW; ox++) {
+      int64_t x0 = ox * sw - pw, xa, xb;
+      tap_range(x0, kw, dw, W, &xa, &xb);
+      for (int64_t c0 = 0; c0 < C; c0 += MP_MAX_LANES) {
+        int lanes = C - c0 < MP_MAX_LANES ? (int)(C - c0) : MP_MAX_LANES;
+        float best[MP_MAX_LANES];
+        for (int l = 0; l < lanes; l++) best[l] = -INFINITY;
+        for (int64_t b = ya; b < yb; b++) {
+          const uint16_t *row = xp + ((y0 + b * dh) * W + x0) * C + c0;
+          for (int64_t e = xa; e < xb; e++) {
+            const uint16_t *v = row + e * dw * C;
+            for (int l = 0; l < lanes; l++) {
+              float f = nn_bf16_to_f32(v[l]);
+              best[l] = f > best[l] ? f : best[l];
+            }
+          }
+        }
+        uint16_t *o = yr + ox * C + c0;
+        for (int l = 0; l < lanes; l++) o[l] = nn_f32_to_bf16(best[l]);
+      }
+    }
+  }
+}
+
 static int mp_blocked(const nn_node *node, nn_tensor *const *in, int n_in, int block) {
   const maxpool_params *p = node->params;
   const nn_tensor *x = n_in > 0 ? in[0] : NULL;
-  if (!p || block <= 0 || block > MP_MAX_LANES || !x || x->dtype != NN_F32 || x->ndim != 4 ||
-      p->win.n_kernel != 2)
+  if (!p || block == 0 || block > MP_MAX_LANES || !x || x->dtype != NN_F32 || x->ndim != 4 ||
+      p->win.n_kernel != 2 || (block < 0 && block != NN_BLOCK_CL))
     return 0;
   if (node->n_out > 1 && node->out[1] >= 0) return 0; /* Indices are positions in plain X */
   for (int i = 0; i < 4; i++)
@@ -256,7 +296,10 @@ static int mp_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out
       return nn_node_fail(node, err, NN_EINVAL,
                           "channel-blocked input needs 2-D float32 pooling without Indices and "
                           "an output of the same layout");
-    maxpool_f32_2d_blocked(x->data, out[0]->data, x->dims[0], x->dims[1], x->block, &w3);
+    if (x->block == NN_BLOCK_CL)
+      maxpool_cl_2d(x->data, out[0]->data, x->dims[0], x->dims[1], &w3);
+    else
+      maxpool_f32_2d_blocked(x->data, out[0]->data, x->dims[0], x->dims[1], x->block, &w3);
     return NN_OK;
   }
   switch (x->dtype) {

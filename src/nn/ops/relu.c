@@ -1,8 +1,9 @@
 /* Relu: max(x, 0) elementwise, for float and signed integer types. Float data may also be
  * channel-blocked (nn/layout.h): the whole storage is processed, and the zeros of the
- * padded channels stay zeros. */
+ * padded channels stay zeros; or channels-last bfloat16. */
 #include <stdint.h>
 
+#include "nn/layout.h"
 #include "nn/op.h"
 
 static int relu_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **out,
@@ -27,7 +28,9 @@ static int relu_shape(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *
 static int relu_blocked(const nn_node *node, nn_tensor *const *in, int n_in, int block) {
   (void)node;
   const nn_tensor *x = n_in > 0 ? in[0] : NULL;
-  if (block <= 0 || !x || x->dtype != NN_F32 || x->ndim < 3) return 0;
+  if (block == 0 || (block < 0 && block != NN_BLOCK_CL) || !x || x->dtype != NN_F32 ||
+      x->ndim < 3)
+    return 0;
   for (int i = 0; i < x->ndim; i++)
     if (x->dims[i] < 0) return 0;
   return 1;
@@ -44,6 +47,13 @@ static int relu_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor **o
                           "channel-blocked input needs float32 data and an output of the "
                           "same layout");
     n = nn_storage_numel(in[0]);
+    if (in[0]->block < 0) { /* channels-last bfloat16: negative values (not NaN) to 0 */
+      const uint16_t *x = in[0]->data;
+      uint16_t *y = out[0]->data;
+#pragma omp parallel for simd schedule(static) if (n > 65536)
+      for (int64_t i = 0; i < n; i++) y[i] = nn_bf16_to_f32(x[i]) < 0 ? 0 : x[i];
+      return NN_OK;
+    }
   }
   switch (out[0]->dtype) {
     case NN_F32:

@@ -1,13 +1,14 @@
-/* Reorder (internal op, domain "cutout"): converts a tensor between the plain and the
- * channel-blocked layouts (nn/layout.h). Attribute "block": the output's block (0 plain).
+/* Reorder (internal op, domain "cutout"): converts a tensor between the plain layout and the
+ * channel-blocked or channels-last bfloat16 ones (nn/layout.h). Attribute "block": the
+ * output's block (0 plain, NN_BLOCK_CL channels-last).
  * The layout pass inserts it; ONNX models cannot name it. */
 #include "nn/layout.h"
 #include "nn/op.h"
 
 static int reorder_prepare(nn_node *node, nn_err *err) {
   int64_t b = nn_attr_int(node, "block", -1);
-  if (b < 0 || b > 64)
-    return nn_node_fail(node, err, NN_EINVAL, "attribute 'block' must be 0..64");
+  if (b != NN_BLOCK_CL && (b < 0 || b > 64))
+    return nn_node_fail(node, err, NN_EINVAL, "attribute 'block' must be -1 or 0..64");
   return NN_OK;
 }
 

@@ -2,8 +2,8 @@
  * Opset 10 takes (X, scales) and always uses asymmetric coordinates; opsets 11 and 13 take
  * (X, roi, scales, sizes), where exactly one of scales and sizes is given (an empty tensor
  * counts as absent). The opset-18 attributes are accepted only at their defaults.
- * Rank-4 float32 data may be channel-blocked when only H and W are resized, by nearest
- * sampling or bilinear interpolation (see nn_resize_blocked_ok). */
+ * Rank-4 float32 data may be channel-blocked or channels-last bfloat16 when only H and W are
+ * resized, by nearest sampling or bilinear interpolation (see nn_resize_blocked_ok). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,15 +174,16 @@ static int resize_run(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *
   rc = nn_resize(&p->a, x, by_scales ? scales : NULL, has_roi ? roi : NULL, out[0]);
   if (rc == NN_ENOMEM) return nn_node_fail(node, err, rc, "out of memory");
   if (rc)
-    return nn_node_fail(node, err, rc, "this resize cannot run on channel-blocked data");
+    return nn_node_fail(node, err, rc, "this resize cannot run on data in this layout");
   return NN_OK;
 }
 
-/* Channel-blocked data: only resizes of H and W that nn_resize can do in that layout. */
+/* Channel-blocked or channels-last data: only resizes of H and W that nn_resize can do in
+ * that layout. */
 static int resize_blocked(const nn_node *node, nn_tensor *const *in, int n_in, int block) {
   const resize_params *p = node->params;
   const nn_tensor *x = n_in > 0 ? in[0] : NULL;
-  if (!p || block <= 0 || !x || x->dtype != NN_F32 || x->ndim != 4) return 0;
+  if (!p || block == 0 || !x || x->dtype != NN_F32 || x->ndim != 4) return 0;
   for (int d = 0; d < 4; d++)
     if (x->dims[d] < 0) return 0;
   int64_t dims[NN_MAX_DIMS];

@@ -9,7 +9,8 @@
  *   bilinear  only the last two axes interpolate, float data: the common image case;
  *   general   anything else on floating-point data, accumulated in double.
  * Gather and bilinear also have channel-blocked forms (nn/layout.h) for rank-4 float32 data
- * whose N and C axes are left alone; they give the same bits as the plain kernels. */
+ * whose N and C axes are left alone; they give the same bits as the plain kernels. And
+ * channels-last bfloat16 forms, whose results are the plain kernels' rounded to bfloat16. */
 #include "nn/ops/resize_core.h"
 
 #include <math.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nn/layout.h"
 #include "nn/op.h"
 
 static int lookup(const char *s, const char *const *names, int n) {
@@ -429,6 +431,63 @@ static void gather_blocked(const taps *t, const nn_tensor *x, nn_tensor *y, doub
   }
 }
 
+/* ---- channels-last bfloat16 kernels (nn/layout.h): rank 4, N and C left alone ---- */
+
+/* bilinear()'s sum for each of the C contiguous values of a pixel, rounded to bfloat16. */
+static int bilinear_cl(const nn_resize_attrs *a, const nn_tensor *x, const double *scales,
+                       nn_tensor *y) {
+  const int64_t C = x->dims[1], ih = x->dims[2], iw = x->dims[3];
+  const int64_t oh = y->dims[2], ow = y->dims[3], rows = x->dims[0] * oh;
+  bl_tables t;
+  if (bl_tables_init(a, x, scales, y, &t)) return NN_ENOMEM;
+  const uint16_t *src = x->data;
+  uint16_t *dst = y->data;
+#pragma omp parallel for schedule(static) if (rows * ow * C >= PARALLEL_MIN)
+  for (int64_t task = 0; task < rows; task++) {
+    int64_t n = task / oh, oy = task % oh;
+    const uint16_t *img = src + n * ih * iw * C;
+    const uint16_t *r1 = img + t.y1[oy] * iw * C, *r2 = img + t.y2[oy] * iw * C;
+    float a1 = t.wy1[oy], a2 = t.wy2[oy];
+    uint16_t *o = dst + task * ow * C;
+    for (int64_t ox = 0; ox < ow; ox++) {
+      const uint16_t *p11 = r1 + t.x1[ox] * C, *p12 = r1 + t.x2[ox] * C;
+      const uint16_t *p21 = r2 + t.x1[ox] * C, *p22 = r2 + t.x2[ox] * C;
+      float w11 = t.wx1[ox] * a1, w12 = t.wx2[ox] * a1, w21 = t.wx1[ox] * a2,
+            w22 = t.wx2[ox] * a2;
+      uint16_t *q = o + ox * C;
+      for (int64_t c = 0; c < C; c++)
+        q[c] = nn_f32_to_bf16(w11 * nn_bf16_to_f32(p11[c]) + w12 * nn_bf16_to_f32(p12[c]) +
+                              w21 * nn_bf16_to_f32(p21[c]) + w22 * nn_bf16_to_f32(p22[c]));
+    }
+  }
+  bl_free(&t);
+  return NN_OK;
+}
+
+/* Nearest (single-tap) resampling of H and W: whole C-value pixels are copied; extrapolated
+ * pixels (tf_crop_and_resize) get the value, rounded to bfloat16. */
+static void gather_cl(const taps *t, const nn_tensor *x, nn_tensor *y, double extrap) {
+  const int64_t C = x->dims[1], ih = x->dims[2], iw = x->dims[3];
+  const int64_t oh = y->dims[2], ow = y->dims[3], rows = x->dims[0] * oh;
+  const taps *ty = &t[2], *tx = &t[3];
+  const uint16_t *src = x->data, fill = nn_f32_to_bf16((float)extrap);
+  uint16_t *dst = y->data;
+#pragma omp parallel for schedule(static) if (rows * ow * C >= PARALLEL_MIN)
+  for (int64_t row = 0; row < rows; row++) {
+    int64_t n = row / oh, oy = row % oh;
+    int out = ty->outside && ty->outside[oy];
+    const uint16_t *s = src + (n * ih + ty->idx[oy]) * iw * C;
+    uint16_t *o = dst + row * ow * C;
+    for (int64_t i = 0; i < ow; i++) {
+      uint16_t *q = o + i * C;
+      if (out || (tx->outside && tx->outside[i]))
+        for (int64_t c = 0; c < C; c++) q[c] = fill;
+      else
+        memcpy(q, s + tx->idx[i] * C, (size_t)C * sizeof *q);
+    }
+  }
+}
+
 /* One output row of the general kernel: `n` source rows (offsets, weights) combined,
  * each resampled along the last axis. T is the element type. */
 #define GENERAL_ROW(NAME, T)                                                            \
@@ -553,7 +612,8 @@ static int blocked_plan_ok(const nn_tensor *x, const taps *t, kernel k) {
 
 int nn_resize_blocked_ok(const nn_resize_attrs *a, const nn_tensor *x, const int64_t *ydims,
                          const double *scales, const double *roi, int block) {
-  if (block <= 0 || x->ndim != 4 || x->dtype != NN_F32) return 0;
+  if (block == 0 || (block < 0 && block != NN_BLOCK_CL) || x->ndim != 4 || x->dtype != NN_F32)
+    return 0;
   for (int d = 0; d < 4; d++)
     if (x->dims[d] < 0 || ydims[d] < 0) return 0;
   taps t[4];
@@ -574,6 +634,10 @@ int nn_resize(const nn_resize_attrs *a, const nn_tensor *x, const double *scales
   if (!rc && x->block) {
     if (y->block != x->block || !blocked_plan_ok(x, t, k))
       rc = NN_EUNSUPPORTED;
+    else if (x->block == NN_BLOCK_CL && k == K_GATHER)
+      gather_cl(t, x, y, a->extrapolation);
+    else if (x->block == NN_BLOCK_CL)
+      rc = bilinear_cl(a, x, scales, y);
     else if (k == K_GATHER)
       gather_blocked(t, x, y, a->extrapolation);
     else

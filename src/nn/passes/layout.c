@@ -1,5 +1,6 @@
-/* Chooses the layout of every value: convolutions write the channel-blocked layout
- * (nn/layout.h), ops that can follow it (nn_op.blocked) keep it, and a Reorder node is put
+/* Chooses the layout of every value: convolutions write the active layout (channel-blocked
+ * float32, or channels-last bfloat16 when convolutions run in bfloat16: nn/layout.h), ops
+ * that can follow it (nn_op.blocked) keep it, and a Reorder node is put
  * wherever a value must cross to the other layout: before ops that need plain data, before
  * graph outputs, and before ops whose inputs disagree. */
 #include <stdio.h>
@@ -44,7 +45,8 @@ static int converted(lay *L, int v, int block, int *id, nn_err *err) {
     return NN_OK;
   }
   char name[600];
-  snprintf(name, sizeof name, "%.500s/%s", g->values[v].name, block ? "blocked" : "plain");
+  snprintf(name, sizeof name, "%.500s/%s", g->values[v].name,
+           block > 0 ? "blocked" : block < 0 ? "cl" : "plain");
   int before = g->n_values, nv = nn_graph_value(g, name);
   if (nv < 0) return nn_fail(err, NN_ENOMEM, "out of memory");
   if (nv < before) return nn_fail(err, NN_EINVAL, "layout pass: value '%s' exists already", name);
@@ -92,19 +94,23 @@ static int is_data(const nn_graph *g, int v) {
   return v >= 0 && !x->is_const && x->t.dtype == NN_F32 && x->t.ndim == 4 && known(&x->t);
 }
 
-/* The layout node n's data inputs should have, and its output gets. */
-static int choose(const nn_graph *g, const nn_node *n, int B) {
+/* Fewer channels than this stay plain after a convolution: a mask padded to a block, or
+ * converted to bfloat16, would cost the ops after it more than it saves. */
+static int few_channels(int B) { return B > 0 ? B / 2 : NN_CL_MIN_CHANNELS; }
+
+/* The layout node n's data inputs should have (*in_block) and its output gets (the return
+ * value), for the active layout B. */
+static int choose(const nn_graph *g, const nn_node *n, int B, int *in_block) {
   nn_tensor *in[16] = {0}, view[16];
   int any_data = 0, any_blocked = 0, conv = strcmp(n->op_type, "Conv") == 0;
+  *in_block = 0;
   for (int k = 0; k < n->n_in && k < 16; k++) {
     if (n->in[k] < 0) continue;
     view[k] = g->values[n->in[k]].t;
     view[k].block = is_data(g, n->in[k]) ? B : 0;
     in[k] = &view[k];
     if (is_data(g, n->in[k])) {
-      /* Few channels (a mask) padded to a block would multiply the work of the ops after a
-       * convolution: those read it plain. */
-      if (!conv && g->values[n->in[k]].t.dims[1] < B / 2) return 0;
+      if (!conv && g->values[n->in[k]].t.dims[1] < few_channels(B)) return 0;
       any_data = 1;
       any_blocked |= g->values[n->in[k]].t.block != 0;
     } else if (!conv && g->values[n->in[k]].t.ndim == 4 &&
@@ -113,12 +119,17 @@ static int choose(const nn_graph *g, const nn_node *n, int B) {
     }
   }
   if (!any_data || !n->op->blocked || !n->op->blocked(n, in, n->n_in, B)) return 0;
-  if (conv) return B; /* convolutions always write blocked */
-  return any_blocked ? B : 0;
+  *in_block = B;
+  if (!conv) return any_blocked ? B : 0;
+  /* Convolutions write the active layout; channels-last ones write a mask (few channels)
+   * plain, in float32. */
+  const nn_tensor *w = &g->values[n->in[1]].t;
+  return B == NN_BLOCK_CL && w->ndim > 0 && w->dims[0] < few_channels(B) ? 0 : B;
 }
 
 int nn_pass_layout(nn_graph *g, nn_err *err) {
-  int B = nn_layout_block();
+  int B = nn_layout_active();
+  g->layout = B;
   if (!B) return NN_OK;
   lay L = {g, NULL, 0, 0, {NULL, NULL}};
   int cap = g->n_values * 3 + 16; /* values created here are fewer than nodes * 2 */
@@ -134,16 +145,18 @@ int nn_pass_layout(nn_graph *g, nn_err *err) {
       rc = nn_fail(err, NN_EINVAL, "layout pass: too many values");
       break;
     }
-    int block = choose(g, &n, B);
+    int in_block, block = choose(g, &n, B, &in_block);
     int is_conv = strcmp(n.op_type, "Conv") == 0;
     for (int k = 0; k < n.n_in && !rc; k++) {
       int v = n.in[k];
       if (v < 0 || g->values[v].is_const) continue;
       int want = block && is_data(g, v) && !is_conv ? B : 0;
       /* A convolution reads blocked input, or plain input with few channels (an image):
-       * oneDNN has no fast kernel for plain input with many channels and blocked output. */
-      if (is_conv && k == 0 && block)
+       * oneDNN has no fast kernel for plain input with many channels and blocked output.
+       * Channels-last, it reads that layout whatever it writes. */
+      if (is_conv && k == 0 && block > 0)
         want = g->values[v].t.block || g->values[v].t.dims[1] >= 8 ? B : 0;
+      if (is_conv && k == 0 && B == NN_BLOCK_CL) want = in_block;
       if (is_conv && k == 3) want = block; /* a fused addend: the output's layout */
       rc = converted(&L, v, want, &n.in[k], err);
     }

@@ -43,7 +43,9 @@ static void concat_slices(const nn_graph *g, int i, int *first, int *last, const
   int y = n->out[0];
   if (y < 0 || first[y] < 0) return;
   const nn_tensor *o = &g->values[y].t;
-  if (o->ndim < 2 || nn_axis(nn_attr_int(n, "axis", 0), o->ndim) != 1 || o->dims[0] != 1)
+  /* (channels-last, an input's channels are not one run of the output's bytes) */
+  if (o->ndim < 2 || nn_axis(nn_attr_int(n, "axis", 0), o->ndim) != 1 || o->dims[0] != 1 ||
+      o->block < 0)
     return;
   for (int k = 0; k < n->n_in; k++) /* each input a whole slice, in the output's layout */
     if (n->in[k] < 0 || g->values[n->in[k]].t.block != o->block ||
