@@ -100,9 +100,10 @@ typedef enum ct_matting {
 } ct_matting;
 
 /* What each stage of ct_remove did and how long it took (seconds of wall time). */
-/* The automatic tile scale: a photo CT_TILE_AUTO_SPAN network inputs long or shorter is
- * tiled at its own pixels; a longer one is scaled down to that length first. */
-#define CT_TILE_AUTO_SPAN 3
+/* The automatic tile scale: a photo CT_TILE_AUTO_SPAN network inputs long or shorter (6144
+ * pixels with ISNet: a 24-megapixel photo) is tiled at its own pixels; a longer one is
+ * scaled down to that length first, which bounds the tiles' count and time. */
+#define CT_TILE_AUTO_SPAN 6
 
 typedef struct ct_remove_stats {
   double global_s;                 /* the global pass (and the per-channel pass) */
@@ -123,7 +124,7 @@ typedef struct ct_remove_options {
   int tile_overlap; /* pixels shared by neighbouring tiles; 0: a quarter of the tile size */
   double tile_scale; /* photo pixels per tile pixel (1: the photo's own pixels; up to 64);
                         0: automatic, the photo's longest side over CT_TILE_AUTO_SPAN
-                        network inputs, at least 1 (1 up to 3072 pixels with ISNet) */
+                        network inputs, at least 1 (1 up to 6144 pixels with ISNet) */
   int channels;     /* 1: the per-channel pass refines the global mask (ct_channel_mask) */
   ct_matting matting; /* alpha matting at the photo's resolution (default off) */
   int trimap_fg;    /* mask >= this is sure foreground before erosion; 0: 240 */

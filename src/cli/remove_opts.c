@@ -46,7 +46,7 @@ const char remove_args_help[] =
     "                     implies --tiles)\n"
     "      --overlap N    pixels shared by neighbouring tiles (default: a quarter tile;\n"
     "                     implies --tiles)\n"
-    "      --tile-scale S photo pixels per tile pixel, 1 to 64 (default: 1 up to 3072\n"
+    "      --tile-scale S photo pixels per tile pixel, 1 to 64 (default: 1 up to 6144\n"
     "                     pixels, longer photos scaled down to that; implies --tiles)\n"
     "      --channels     also run the network on each colour channel alone and let a\n"
     "                     channel that separates the subject better decide its edges\n"

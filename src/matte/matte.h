@@ -60,7 +60,7 @@ typedef struct mt_solve_opts {
   double eps;     /* regulariser of the local colour models (default 1e-7 .. 1e-5) */
   double tol;     /* relative residual at which the solver stops */
   int max_iter;   /* per tile */
-  int tile;       /* tile side for tile-parallel solving (0: default) */
+  int tile;       /* tile side for tile-parallel solving (0: by the photo's size, solve.c) */
   int threads;    /* 0: all cores */
 } mt_solve_opts;
 

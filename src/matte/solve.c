@@ -22,6 +22,16 @@
  * (mean |diff| to one whole solve 7.0 -> 6.4, 5.5 -> 4.6 /255) for up to 25% more time. */
 #define CF_MARGIN 32
 #define CF_TILE 512
+/* Photos over CF_BIG_PIXELS take cores of 256 (by default): the unknowns of a tile cost more
+ * each the bigger the tile (more CG iterations, a working set further beyond the caches).
+ * Full matting of a 6000x4000 composite (1.84 million unknowns, its tile pass's mask as the
+ * start, 2 threads): 8.4 s of CPU with 512, 6.5-6.9 s with 256, 7.1 s with 192 and 8.3 s
+ * with 128; band SAD 177.5, 178.5, 178.9, 180.6 (/1000). The first 20 photos of the
+ * benchmark set (1536x2048): 1.20 s against 0.95 s a photo, SAD 69.33 against 69.67. On
+ * bench/matting's 800x560 composites 256 cost 7% of SAD (4.82 -> 5.17, from the mask) for
+ * 0.08 s, so small photos keep 512. */
+#define CF_TILE_BIG 256
+#define CF_BIG_PIXELS (4 * 1000 * 1000)
 
 /* eps 2e-7, tol 5e-4 with IC(0) (closed_form.c): on five 1000x750 composites (tests/matte's
  * strands and data/synth's samples 0-3, 2 threads) band SAD 0.293x the guess's in 2.15 s,
@@ -37,7 +47,7 @@ void mt_solve_opts_init(mt_solve_opts *o) {
   o->eps = 2e-7;
   o->tol = 5e-4;
   o->max_iter = 500;
-  o->tile = CF_TILE;
+  o->tile = 0; /* CF_TILE, or CF_TILE_BIG for photos over CF_BIG_PIXELS */
 }
 
 /* The fast mode's filter radius and regulariser: 1/64 of the photo's larger side, at least
@@ -85,7 +95,9 @@ int mt_solve(mt_mode mode, const uint8_t *rgb, int width, int height, const uint
     if (trimap[i] == 0 || trimap[i] == 255) alpha[i] = trimap[i];
 
   /* a region (tile plus margins) is indexed with int in the tile solvers */
-  int T = o->tile ? o->tile : CF_TILE;
+  int T = o->tile                               ? o->tile
+          : mode == MT_MATTING_FULL && n > CF_BIG_PIXELS ? CF_TILE_BIG
+                                                         : CF_TILE;
   T = T < 16 ? 16 : T > 8192 ? 8192 : T;
   int margin = mode == MT_MATTING_FULL ? CF_MARGIN : 2 * guided_radius(width, height);
   int tx = (width + T - 1) / T, ty = (height + T - 1) / T;

@@ -19,6 +19,7 @@
 #ifndef CUTOUT_NN_LAYOUT_H
 #define CUTOUT_NN_LAYOUT_H
 #include <stdint.h>
+#include <string.h>
 
 #include "nn/graph.h"
 #include "nn/tensor.h"
@@ -39,19 +40,17 @@ int nn_layout_active(void);
 
 /* bfloat16 <-> float32: the top 16 bits, rounded to nearest even (NaN stays NaN). */
 static inline float nn_bf16_to_f32(uint16_t b) {
-  union {
-    uint32_t u;
-    float f;
-  } v = {(uint32_t)b << 16};
-  return v.f;
+  uint32_t u = (uint32_t)b << 16;
+  float f;
+  memcpy(&f, &u, sizeof f);
+  return f;
 }
+/* (branch-free, so that loops over it vectorise) */
 static inline uint16_t nn_f32_to_bf16(float f) {
-  union {
-    float f;
-    uint32_t u;
-  } v = {f};
-  if ((v.u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((v.u >> 16) | 0x40); /* NaN */
-  return (uint16_t)((v.u + 0x7fffu + ((v.u >> 16) & 1)) >> 16);
+  uint32_t u;
+  memcpy(&u, &f, sizeof u);
+  uint32_t rounded = (u + 0x7fffu + ((u >> 16) & 1)) >> 16, quiet = (u >> 16) | 0x40;
+  return (uint16_t)((u & 0x7fffffffu) > 0x7f800000u ? quiet : rounded);
 }
 
 /* Copies src into dst (same dtype and dims; 4-byte elements), converting between their

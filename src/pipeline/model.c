@@ -103,16 +103,13 @@ ct_status ct_model_infer(ct_model *m, const ct_image *photo, float **mask, ct_er
 
 ct_status ct_model_run(ct_model *m, const float *input, float **mask, ct_error *err) {
   *mask = NULL;
-  int64_t dims[4] = {1, 3, m->height, m->width};
   nn_err e = {0};
-  nn_tensor *x = nn_tensor_new(NN_F32, 4, dims, &e);
-  if (!x) return ct_from_nn(err, &e);
-  memcpy(x->data, input, (size_t)3 * m->width * m->height * sizeof(float));
+  /* the graph reads the caller's input where it is (nn_run leaves its inputs alone) */
+  nn_tensor xt = {.dtype = NN_F32, .ndim = 4, .dims = {1, 3, m->height, m->width},
+                  .data = (void *)input};
+  nn_tensor *x = &xt;
   nn_tensor **outs = calloc((size_t)m->graph->n_outputs, sizeof *outs);
-  if (!outs) {
-    nn_tensor_free(x);
-    return ct_fail(err, CT_ERR_MEMORY, "out of memory");
-  }
+  if (!outs) return ct_fail(err, CT_ERR_MEMORY, "out of memory");
   pthread_mutex_lock(&m->lock);
   ct_status st = CT_OK;
   if (m->graph->layout != nn_layout_active()) { /* the precision changed since the load */
@@ -125,7 +122,6 @@ ct_status ct_model_run(ct_model *m, const float *input, float **mask, ct_error *
   }
   if (!st && nn_run(m->graph, &x, 1, outs, m->graph->n_outputs, &e)) st = ct_from_nn(err, &e);
   pthread_mutex_unlock(&m->lock);
-  nn_tensor_free(x);
   if (!st) {
     nn_tensor *y = outs[0];
     int64_t hw = (int64_t)m->width * m->height;

@@ -198,6 +198,7 @@ static void run_chunk(const plan *p, bin_kernel k, size_t esz, const char *a, co
 
 /* Channels-last bfloat16 inputs: each value computed as a float and rounded once. */
 static void cl_chunk(int op, const uint16_t *a, const uint16_t *b, uint16_t *o, int64_t n) {
+#pragma omp simd
   for (int64_t i = 0; i < n; i++) {
     float x = nn_bf16_to_f32(a[i]), y = nn_bf16_to_f32(b[i]);
     o[i] = nn_f32_to_bf16(op == OP_ADD ? x + y : op == OP_SUB ? x - y : x * y);

@@ -252,6 +252,7 @@ static void maxpool_cl_2d(const uint16_t *x, uint16_t *y, int64_t N, int64_t C,
           const uint16_t *row = xp + ((y0 + b * dh) * W + x0) * C + c0;
           for (int64_t e = xa; e < xb; e++) {
             const uint16_t *v = row + e * dw * C;
+#pragma omp simd
             for (int l = 0; l < lanes; l++) {
               float f = nn_bf16_to_f32(v[l]);
               best[l] = f > best[l] ? f : best[l];
@@ -259,6 +260,7 @@ static void maxpool_cl_2d(const uint16_t *x, uint16_t *y, int64_t N, int64_t C,
           }
         }
         uint16_t *o = yr + ox * C + c0;
+#pragma omp simd
         for (int l = 0; l < lanes; l++) o[l] = nn_f32_to_bf16(best[l]);
       }
     }

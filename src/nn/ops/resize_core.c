@@ -433,7 +433,25 @@ static void gather_blocked(const taps *t, const nn_tensor *x, nn_tensor *y, doub
 
 /* ---- channels-last bfloat16 kernels (nn/layout.h): rank 4, N and C left alone ---- */
 
-/* bilinear()'s sum for each of the C contiguous values of a pixel, rounded to bfloat16. */
+/* One output row of bilinear_cl: bilinear()'s sum for each of the C contiguous values of a
+ * pixel, rounded to bfloat16. (AVX-512 where the CPU has it: AMX machines do, and it is the
+ * layout of those.) */
+__attribute__((target_clones("avx512f", "default"))) static void bl_cl_row(
+    const uint16_t *restrict r1, const uint16_t *restrict r2, uint16_t *restrict o, float a1,
+    float a2, const bl_tables *t, int64_t ow, int64_t C) {
+  for (int64_t ox = 0; ox < ow; ox++) {
+    const uint16_t *p11 = r1 + t->x1[ox] * C, *p12 = r1 + t->x2[ox] * C;
+    const uint16_t *p21 = r2 + t->x1[ox] * C, *p22 = r2 + t->x2[ox] * C;
+    float w11 = t->wx1[ox] * a1, w12 = t->wx2[ox] * a1, w21 = t->wx1[ox] * a2,
+          w22 = t->wx2[ox] * a2;
+    uint16_t *q = o + ox * C;
+#pragma omp simd
+    for (int64_t c = 0; c < C; c++)
+      q[c] = nn_f32_to_bf16(w11 * nn_bf16_to_f32(p11[c]) + w12 * nn_bf16_to_f32(p12[c]) +
+                            w21 * nn_bf16_to_f32(p21[c]) + w22 * nn_bf16_to_f32(p22[c]));
+  }
+}
+
 static int bilinear_cl(const nn_resize_attrs *a, const nn_tensor *x, const double *scales,
                        nn_tensor *y) {
   const int64_t C = x->dims[1], ih = x->dims[2], iw = x->dims[3];
@@ -446,19 +464,8 @@ static int bilinear_cl(const nn_resize_attrs *a, const nn_tensor *x, const doubl
   for (int64_t task = 0; task < rows; task++) {
     int64_t n = task / oh, oy = task % oh;
     const uint16_t *img = src + n * ih * iw * C;
-    const uint16_t *r1 = img + t.y1[oy] * iw * C, *r2 = img + t.y2[oy] * iw * C;
-    float a1 = t.wy1[oy], a2 = t.wy2[oy];
-    uint16_t *o = dst + task * ow * C;
-    for (int64_t ox = 0; ox < ow; ox++) {
-      const uint16_t *p11 = r1 + t.x1[ox] * C, *p12 = r1 + t.x2[ox] * C;
-      const uint16_t *p21 = r2 + t.x1[ox] * C, *p22 = r2 + t.x2[ox] * C;
-      float w11 = t.wx1[ox] * a1, w12 = t.wx2[ox] * a1, w21 = t.wx1[ox] * a2,
-            w22 = t.wx2[ox] * a2;
-      uint16_t *q = o + ox * C;
-      for (int64_t c = 0; c < C; c++)
-        q[c] = nn_f32_to_bf16(w11 * nn_bf16_to_f32(p11[c]) + w12 * nn_bf16_to_f32(p12[c]) +
-                              w21 * nn_bf16_to_f32(p21[c]) + w22 * nn_bf16_to_f32(p22[c]));
-    }
+    bl_cl_row(img + t.y1[oy] * iw * C, img + t.y2[oy] * iw * C, dst + task * ow * C,
+              t.wy1[oy], t.wy2[oy], &t, ow, C);
   }
   bl_free(&t);
   return NN_OK;
