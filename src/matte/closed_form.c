@@ -164,7 +164,8 @@ typedef struct ichol {
   int uw;      /* padded width */
   int *uid;    /* (w + 4) x (h + 2): unknown number, -1 for known or padding */
   int *upos;   /* per unknown: its index in uid */
-  double *l;   /* per unknown: 12 lower entries, then the diagonal */
+  double *l;   /* per unknown: 12 lower entries, then the diagonal (ic_build's work) */
+  float *lf;   /* the factor ic_apply uses: l rounded to float (see ic_round) */
   int off[IC_N]; /* the lower offsets in uid */
 } ichol;
 
@@ -245,11 +246,25 @@ static int ic_build(ichol *ic, int w, const float *col, const window *win, long 
   return 0;
 }
 
+/* The factor in float for ic_apply, and l freed. Any L gives a symmetric positive
+ * definite L L^T, so CG stays exact; the rounding only touches how well L L^T approximates
+ * the Laplacian, and halves the bytes the two triangular solves of every iteration read
+ * (6000x4000 composite: 89 iterations either way, ic_apply's time -25%). Returns -1 on no
+ * memory. */
+static int ic_round(ichol *ic, long m) {
+  ic->lf = malloc(sizeof *ic->lf * (size_t)m * IC_S);
+  if (!ic->lf) return -1;
+  for (size_t i = 0; i < (size_t)m * IC_S; i++) ic->lf[i] = (float)ic->l[i];
+  free(ic->l);
+  ic->l = NULL;
+  return 0;
+}
+
 /* z = (L L^T)^-1 z, in place. */
 static void ic_apply(const ichol *ic, long m, double *z) {
-  const double *l = ic->l;
+  const float *l = ic->lf;
   for (long i = 0; i < m; i++) {
-    const double *li = l + (size_t)i * IC_S;
+    const float *li = l + (size_t)i * IC_S;
     const int *nbp = ic->uid + ic->upos[i];
     double s = z[i];
     for (int b = 0; b < IC_N; b++) {
@@ -259,7 +274,7 @@ static void ic_apply(const ichol *ic, long m, double *z) {
     z[i] = s / li[IC_N];
   }
   for (long i = m - 1; i >= 0; i--) {
-    const double *li = l + (size_t)i * IC_S;
+    const float *li = l + (size_t)i * IC_S;
     const int *nbp = ic->uid + ic->upos[i];
     double zi = z[i] / li[IC_N];
     z[i] = zi;
@@ -297,7 +312,7 @@ static int solve_grid(const grid *g, const cf_opts *o, int *iters, double *resid
   double *r = malloc(sizeof *r * (size_t)m), *z = malloc(sizeof *z * (size_t)m), *dinv = NULL;
   double *lam = NULL;
   window *win = NULL;
-  ichol ic = {w + 4, NULL, NULL, NULL, {0}};
+  ichol ic = {w + 4, NULL, NULL, NULL, NULL, {0}};
   int rc = -1;
   if (!near || !idx || !p || !q || !r || !z) goto done;
   /* the windows that touch an unknown pixel */
@@ -351,6 +366,7 @@ static int solve_grid(const grid *g, const cf_opts *o, int *iters, double *resid
         break;
       }
     }
+    if (!jacobi && ic_round(&ic, m)) goto done;
   }
   if (jacobi) {
     if (!(dinv = malloc(sizeof *dinv * (size_t)m))) goto done;
@@ -428,6 +444,7 @@ done:
   free(ic.uid);
   free(ic.upos);
   free(ic.l);
+  free(ic.lf);
   return rc;
 }
 
