@@ -5,7 +5,10 @@
 # F-measure of the masks, per image and their mean (cutout eval --pipeline).
 #
 #   scripts/score-benchmark.sh [--set DIR] [--model PATH] [--json | --csv] [--limit N]
+#                              [--refiner MODEL] [--only NAME]
 #
+# --refiner adds the configurations with that tile refiner (cutout train --arch unet); --only
+# runs the configurations whose name contains NAME.
 # The cutout program is $CUTOUT, or build/cutout.
 set -euo pipefail
 
@@ -14,6 +17,8 @@ SET=$ROOT/bench-set
 MODEL=$ROOT/models/isnet-fp16.onnx
 CUTOUT=${CUTOUT:-$ROOT/build/cutout}
 EXTRA=()
+REFINER=
+ONLY=
 
 # The pipeline configurations compared: "name|cutout eval options". Stages that gain
 # options (tiles, matting, ...) add their lines here.
@@ -34,7 +39,9 @@ while [[ $# -gt 0 ]]; do
     --model) [[ $# -ge 2 ]] || die "--model needs a path"; MODEL=$2; shift 2 ;;
     --json | --csv) EXTRA+=("$1"); shift ;;
     --limit) [[ $# -ge 2 ]] || die "--limit needs a number"; EXTRA+=(--limit "$2"); shift 2 ;;
-    -h | --help) sed -n '2,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    --refiner) [[ $# -ge 2 ]] || die "--refiner needs a model"; REFINER=$2; shift 2 ;;
+    --only) [[ $# -ge 2 ]] || die "--only needs a name"; ONLY=$2; shift 2 ;;
+    -h | --help) sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
@@ -44,8 +51,17 @@ if [[ ! -f $SET/manifest.jsonl ]]; then
   CUTOUT=$CUTOUT "$ROOT/scripts/make-benchmark-set.sh" --out "$SET"
 fi
 
+if [[ -n $REFINER ]]; then
+  [[ -f $REFINER ]] || die "no refiner at $REFINER"
+  CONFIGS+=(
+    "global + refiner|--refiner $REFINER"
+    "global + refiner + full matting|--refiner $REFINER --matting full"
+  )
+fi
+
 for config in "${CONFIGS[@]}"; do
   name=${config%%|*}
+  [[ -z $ONLY || $name == *"$ONLY"* ]] || continue
   read -r -a opts <<< "${config#*|}"
   printf '== %s (%s)\n' "$name" "$SET" >&2
   start=$EPOCHREALTIME

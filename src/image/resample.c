@@ -110,7 +110,10 @@ static uint8_t to_byte(float v) {
   return (uint8_t)(v * 255.0f + 0.5f);
 }
 
-int img_upscale_mask(const float *mask, int mw, int mh, int w, int h, uint8_t *out) {
+/* Bilinear resampling of mask (mw x mh) to w x h bytes, added to base / 255 when base is
+ * given. */
+static int upscale(const float *mask, int mw, int mh, int w, int h, const uint8_t *base,
+                   uint8_t *out) {
   if (!mask || !out || mw <= 0 || mh <= 0 || w <= 0 || h <= 0) return IMG_EARG;
   tap *tx = make_taps(w, mw), *ty = make_taps(h, mh);
   if (!tx || !ty) {
@@ -122,12 +125,13 @@ int img_upscale_mask(const float *mask, int mw, int mh, int w, int h, uint8_t *o
   for (int y = 0; y < h; y++) {
     const float *r0 = mask + (size_t)ty[y].i0 * mw, *r1 = mask + (size_t)ty[y].i1 * mw;
     float fy = ty[y].f;
+    const uint8_t *b = base ? base + (size_t)y * w : NULL;
     uint8_t *dst = out + (size_t)y * w;
     for (int x = 0; x < w; x++) {
       const tap t = tx[x];
       float top = r0[t.i0] + (r0[t.i1] - r0[t.i0]) * t.f;
       float bot = r1[t.i0] + (r1[t.i1] - r1[t.i0]) * t.f;
-      dst[x] = to_byte(top + (bot - top) * fy);
+      dst[x] = to_byte((b ? b[x] * (1.0f / 255.0f) : 0.0f) + top + (bot - top) * fy);
     }
   }
   free(tx);
@@ -135,29 +139,12 @@ int img_upscale_mask(const float *mask, int mw, int mh, int w, int h, uint8_t *o
   return IMG_OK;
 }
 
+int img_upscale_mask(const float *mask, int mw, int mh, int w, int h, uint8_t *out) {
+  return upscale(mask, mw, mh, w, h, NULL, out);
+}
+
 int img_upscale_add(const float *delta, int mw, int mh, int w, int h, const uint8_t *base,
                     uint8_t *out) {
-  if (!delta || !base || !out || mw <= 0 || mh <= 0 || w <= 0 || h <= 0) return IMG_EARG;
-  tap *tx = make_taps(w, mw), *ty = make_taps(h, mh);
-  if (!tx || !ty) {
-    free(tx);
-    free(ty);
-    return IMG_ENOMEM;
-  }
-#pragma omp parallel for schedule(static)
-  for (int y = 0; y < h; y++) {
-    const float *r0 = delta + (size_t)ty[y].i0 * mw, *r1 = delta + (size_t)ty[y].i1 * mw;
-    float fy = ty[y].f;
-    const uint8_t *b = base + (size_t)y * w;
-    uint8_t *dst = out + (size_t)y * w;
-    for (int x = 0; x < w; x++) {
-      const tap t = tx[x];
-      float top = r0[t.i0] + (r0[t.i1] - r0[t.i0]) * t.f;
-      float bot = r1[t.i0] + (r1[t.i1] - r1[t.i0]) * t.f;
-      dst[x] = to_byte(b[x] * (1.0f / 255.0f) + top + (bot - top) * fy);
-    }
-  }
-  free(tx);
-  free(ty);
-  return IMG_OK;
+  if (!base) return IMG_EARG;
+  return upscale(delta, mw, mh, w, h, base, out);
 }

@@ -21,30 +21,21 @@ int nn_layout_active(void) {
   return B && nn_use_bf16() ? NN_BLOCK_CL : B;
 }
 
-/* plain float32 <-> channels-last bfloat16; S pixels of C channels per image. */
-static void plain_to_cl(const float *s, uint16_t *d, int64_t N, int64_t C, int64_t S) {
-  const int64_t T = 64; /* pixels a task: the C reads of a pixel stay in cache lines */
-  int64_t tiles = (S + T - 1) / T;
+/* plain float32 <-> channels-last bfloat16 (to_cl: plain f to channels-last h, else back);
+ * S pixels of C channels per image, 64 pixels a task (a pixel's C values stay in cache). */
+static void convert_cl(float *f, uint16_t *h, int64_t N, int64_t C, int64_t S, int to_cl) {
+  const int64_t T = 64, tiles = (S + T - 1) / T;
 #pragma omp parallel for schedule(static) if (N * C * S > 65536)
   for (int64_t nt = 0; nt < N * tiles; nt++) {
     int64_t n = nt / tiles, x0 = nt % tiles * T, x1 = x0 + T < S ? x0 + T : S;
-    const float *in = s + n * C * S;
-    uint16_t *o = d + n * S * C;
+    float *p = f + n * C * S;
+    uint16_t *q = h + n * S * C;
     for (int64_t c = 0; c < C; c++)
-      for (int64_t x = x0; x < x1; x++) o[x * C + c] = nn_f32_to_bf16(in[c * S + x]);
-  }
-}
-
-static void cl_to_plain(const uint16_t *s, float *d, int64_t N, int64_t C, int64_t S) {
-  const int64_t T = 64;
-  int64_t tiles = (S + T - 1) / T;
-#pragma omp parallel for schedule(static) if (N * C * S > 65536)
-  for (int64_t nt = 0; nt < N * tiles; nt++) {
-    int64_t n = nt / tiles, x0 = nt % tiles * T, x1 = x0 + T < S ? x0 + T : S;
-    const uint16_t *in = s + n * S * C;
-    float *o = d + n * C * S;
-    for (int64_t c = 0; c < C; c++)
-      for (int64_t x = x0; x < x1; x++) o[c * S + x] = nn_bf16_to_f32(in[x * C + c]);
+      for (int64_t x = x0; x < x1; x++)
+        if (to_cl)
+          q[x * C + c] = nn_f32_to_bf16(p[c * S + x]);
+        else
+          p[c * S + x] = nn_bf16_to_f32(q[x * C + c]);
   }
 }
 
@@ -66,8 +57,8 @@ int nn_reorder(const nn_tensor *src, nn_tensor *dst, nn_err *err) {
     if (sb > 0 || db > 0)
       return nn_fail(err, NN_EINVAL, "reorder between the channel-blocked and channels-last "
                      "layouts is not supported");
-    if (sb < 0) cl_to_plain(src->data, d, N, C, S);
-    else plain_to_cl(s, dst->data, N, C, S);
+    if (sb < 0) convert_cl(d, src->data, N, C, S, 0);
+    else convert_cl((float *)s, dst->data, N, C, S, 1);
     return NN_OK;
   }
   if (!sb) { /* plain -> blocked: each block gathers B channel rows */
