@@ -6,7 +6,8 @@
  * build LeakSanitizer also checks that nothing leaks on any of these paths.
  * Exercised: loading and running an ONNX model (a convolution from ONNX's own test data,
  * skipped when absent), the foreground colours and compositing, the per-channel fusion, the
- * evaluation metrics, the trimap and both matting modes. */
+ * evaluation metrics, the trimap and both matting modes, and the resampling of the scaled
+ * tile pass. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "check.h"
 #include "cutout.h"
 #include "eval/metrics.h"
+#include "image/image.h"
 #include "nn/nn.h"
 #include "pipeline/channels.h"
 
@@ -85,6 +87,32 @@ static int matting_job(void *ctx) {
   return st == CT_OK ? 0 : st == CT_ERR_MEMORY ? 1 : (fprintf(stderr, "%s\n", err.message), -1);
 }
 
+/* The scaled tile pass's resampling: the photo and a mask scaled down, a change scaled back
+ * up onto the mask. */
+static int resample_job(void *ctx) {
+  picture *p = ctx;
+  ct_img *small = NULL, *grey = NULL;
+  float *delta = NULL;
+  uint8_t *out = NULL;
+  int rc = 0, w = p->w / 3, h = p->h / 3;
+  int r = img_resize(p->photo, w, h, &small);
+  if (!r) r = img_resize(p->alpha, w, h, &grey);
+  if (r) rc = r == IMG_ENOMEM ? 1 : -1;
+  if (!rc && (!(delta = calloc((size_t)w * h, sizeof *delta)) ||
+              !(out = malloc((size_t)p->w * p->h))))
+    rc = 1;
+  if (!rc) { /* a change of zero leaves the mask as it is */
+    r = img_upscale_add(delta, w, h, p->w, p->h, ct_image_pixels(p->alpha), out);
+    rc = r == IMG_ENOMEM ? 1 : r ? -1 : 0;
+    if (!rc && memcmp(out, ct_image_pixels(p->alpha), (size_t)p->w * p->h)) rc = -1;
+  }
+  free(delta);
+  free(out);
+  img_free(small);
+  img_free(grey);
+  return rc;
+}
+
 static int metrics_job(void *ctx) {
   picture *p = ctx;
   eval_scores s;
@@ -118,6 +146,7 @@ int main(void) {
   CHECK(every_failure("foreground colours and compositing", composite_job, &p) > 3);
   CHECK(every_failure("per-channel fusion", fuse_job, &p) > 3);
   CHECK(every_failure("evaluation metrics", metrics_job, &p) > 0);
+  CHECK(every_failure("tile pass resampling", resample_job, &p) > 3);
   CHECK(every_failure("trimap and matting", matting_job, &p) > 5);
   ct_image_free(p.photo);
   ct_image_free(p.alpha);
