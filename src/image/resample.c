@@ -24,11 +24,29 @@ static VipsImage *resize_exact(VipsImage *cur, int w, int h) {
   return cur;
 }
 
+/* Interleaved RGB bytes (w x h) to planar floats (v/255 - mean[c]) * scale[c]. */
+static void planar(const uint8_t *px, int w, int h, float *out, const float mean[3],
+                   const float scale[3]) {
+  size_t plane = (size_t)w * h;
+  for (int c = 0; c < 3; c++) {
+    float lut[256];
+    for (int v = 0; v < 256; v++) lut[v] = (v / 255.0f - mean[c]) * scale[c];
+    float *dst = out + c * plane;
+#pragma omp parallel for schedule(static) if (plane > 65536)
+    for (size_t i = 0; i < plane; i++) dst[i] = lut[px[3 * i + c]];
+  }
+}
+
 int img_resize_to_planar(const ct_img *rgb, int w, int h, float *out, const float mean[3],
                          const float scale[3]) {
   if (!rgb || !rgb->data || rgb->width <= 0 || rgb->height <= 0 || rgb->channels < 3 || w <= 0 ||
       h <= 0 || !out || !mean || !scale)
     return IMG_EARG;
+  /* the photo's own size (a tile): straight from its pixels */
+  if (w == rgb->width && h == rgb->height && rgb->channels == 3) {
+    planar(rgb->data, w, h, out, mean, scale);
+    return IMG_OK;
+  }
   int rc = img_ensure_init(NULL, 0);
   if (rc) return rc;
   VipsImage *cur = img_to_vips(rgb), *t = NULL;
@@ -39,22 +57,15 @@ int img_resize_to_planar(const ct_img *rgb, int w, int h, float *out, const floa
   }
   cur = resize_exact(cur, w, h);
   size_t size = 0;
-  uint8_t *px = cur ? vips_image_write_to_memory(cur, &size) : NULL;
+  uint8_t *mem = cur ? vips_image_write_to_memory(cur, &size) : NULL;
   if (cur) g_object_unref(cur);
-  if (!px || size != (size_t)w * h * 3) {
-    g_free(px);
+  if (!mem || size != (size_t)w * h * 3) {
+    g_free(mem);
     vips_error_clear();
     return IMG_EENCODE;
   }
-  size_t plane = (size_t)w * h;
-  for (int c = 0; c < 3; c++) {
-    float lut[256];
-    for (int v = 0; v < 256; v++) lut[v] = (v / 255.0f - mean[c]) * scale[c];
-    float *dst = out + c * plane;
-#pragma omp parallel for schedule(static) if (plane > 65536)
-    for (size_t i = 0; i < plane; i++) dst[i] = lut[px[3 * i + c]];
-  }
-  g_free(px);
+  planar(mem, w, h, out, mean, scale);
+  g_free(mem);
   return IMG_OK;
 }
 

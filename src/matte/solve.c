@@ -59,13 +59,25 @@ static int guided_radius(int width, int height) {
 }
 #define GUIDED_EPS 1e-4
 
-static int core_has_unknown(const uint8_t *trimap, int width, int x, int y, int w, int h) {
+/* The unknown pixels of a core. */
+static long core_unknown(const uint8_t *trimap, int width, int x, int y, int w, int h) {
+  long n = 0;
   for (int yy = y; yy < y + h; yy++) {
     const uint8_t *row = trimap + (size_t)yy * width + x;
-    for (int xx = 0; xx < w; xx++)
-      if (row[xx] != 0 && row[xx] != 255) return 1;
+    for (int xx = 0; xx < w; xx++) n += row[xx] != 0 && row[xx] != 255;
   }
-  return 0;
+  return n;
+}
+
+typedef struct core {
+  int id;     /* j * tx + i */
+  long count; /* its unknown pixels */
+} core;
+
+/* The biggest cores first, so that no large one is left to run alone at the end. */
+static int by_count(const void *a, const void *b) {
+  long x = ((const core *)a)->count, y = ((const core *)b)->count;
+  return x < y ? 1 : x > y ? -1 : ((const core *)a)->id - ((const core *)b)->id;
 }
 
 int mt_solve(mt_mode mode, const uint8_t *rgb, int width, int height, const uint8_t *trimap,
@@ -101,7 +113,7 @@ int mt_solve(mt_mode mode, const uint8_t *rgb, int width, int height, const uint
   T = T < 16 ? 16 : T > 8192 ? 8192 : T;
   int margin = mode == MT_MATTING_FULL ? CF_MARGIN : 2 * guided_radius(width, height);
   int tx = (width + T - 1) / T, ty = (height + T - 1) / T;
-  int *list = malloc(sizeof(int) * (size_t)tx * ty);
+  core *list = malloc(sizeof *list * (size_t)tx * ty);
   uint8_t *guess = malloc(n);
   if (!list || !guess) {
     free(list);
@@ -113,8 +125,10 @@ int mt_solve(mt_mode mode, const uint8_t *rgb, int width, int height, const uint
   for (int j = 0; j < ty; j++)
     for (int i = 0; i < tx; i++) {
       int cw = width - i * T < T ? width - i * T : T, ch = height - j * T < T ? height - j * T : T;
-      if (core_has_unknown(trimap, width, i * T, j * T, cw, ch)) list[nt++] = j * tx + i;
+      long count = core_unknown(trimap, width, i * T, j * T, cw, ch);
+      if (count) list[nt++] = (core){j * tx + i, count};
     }
+  qsort(list, (size_t)nt, sizeof *list, by_count);
   long unknown = 0;
   int most_iter = 0, failed = 0;
   double worst = 0;
@@ -122,7 +136,7 @@ int mt_solve(mt_mode mode, const uint8_t *rgb, int width, int height, const uint
 #pragma omp parallel for schedule(dynamic) num_threads(threads) \
     reduction(+ : unknown, failed) reduction(max : most_iter, worst)
   for (int k = 0; k < nt; k++) {
-    int i = list[k] % tx, j = list[k] / tx;
+    int i = list[k].id % tx, j = list[k].id / tx;
     mt_tile t = {rgb, trimap, guess, width, height, 0, 0, 0, 0, i * T, j * T, 0, 0};
     t.cw = width - t.cx < T ? width - t.cx : T;
     t.ch = height - t.cy < T ? height - t.cy : T;

@@ -84,13 +84,15 @@ int tile_disagreement(const uint8_t *t, const uint8_t *g, int width, int height,
   int *cnt = calloc((size_t)mw * mh, sizeof *cnt);
   int rc = -1;
   if (sum && cnt) {
-    for (int y = 0; y < height; y++) {
-      size_t crow = (size_t)(y / cell) * mw, row = (size_t)y * width;
-      for (int x = 0; x < width; x++) {
-        sum[crow + x / cell] += (float)t[row + x] - (float)g[row + x];
-        cnt[crow + x / cell]++;
+#pragma omp parallel for schedule(static)
+    for (int cy = 0; cy < mh; cy++) /* a row of cells each */
+      for (int y = cy * cell; y < (cy + 1) * cell && y < height; y++) {
+        size_t crow = (size_t)cy * mw, row = (size_t)y * width;
+        for (int x = 0; x < width; x++) {
+          sum[crow + x / cell] += (float)t[row + x] - (float)g[row + x];
+          cnt[crow + x / cell]++;
+        }
       }
-    }
     for (size_t i = 0; i < (size_t)mw * mh; i++)
       sum[i] = cnt[i] ? fabsf(sum[i]) / (255.0f * cnt[i]) : 0.0f;
     rc = img_upscale_mask(sum, mw, mh, width, height, dis) ? -1 : 0;

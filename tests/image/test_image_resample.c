@@ -207,8 +207,26 @@ static void test_upscale_add(void) {
   CHECK(img_upscale_add(NULL, mw, mh, w, h, base, out) == IMG_EARG);
 }
 
+/* At the image's own size (a tile) each pixel maps to its own planar values. */
+static void test_planar_own_size(void) {
+  int w = 37, h = 23;
+  ct_img *im = img_new(w, h, 3);
+  for (size_t i = 0; i < (size_t)w * h * 3; i++) im->data[i] = (uint8_t)(i * 53 % 251);
+  float *out = malloc(sizeof(float) * 3 * w * h);
+  CHECK(img_resize_to_planar(im, w, h, out, imagenet_mean, imagenet_scale) == IMG_OK);
+  int bad = 0;
+  for (size_t i = 0; i < (size_t)w * h; i++)
+    for (int c = 0; c < 3; c++)
+      bad += out[c * (size_t)w * h + i] !=
+             (im->data[i * 3 + c] / 255.0f - imagenet_mean[c]) * imagenet_scale[c];
+  CHECK(bad == 0);
+  free(out);
+  img_free(im);
+}
+
 int main(void) {
   fx_init();
+  test_planar_own_size();
   test_resize_image();
   test_upscale_add();
   test_constant();
