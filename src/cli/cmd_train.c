@@ -23,6 +23,10 @@ static const char train_help[] =
     "                      unet-gan: the refiner trained against a local (patch) and a global\n"
     "                      discriminator (L1 x 100 + adversarial)\n"
     "  --data DIR          the samples\n"
+    "  --masks DIR         the refiner learns from a network's masks: DIR/NAME.png for each\n"
+    "                      sample photo NAME (cutout batch DATA/image -o DIR --mask makes\n"
+    "                      them), with their automatic trimaps, as remove gives it them\n"
+    "                      (default: the true alpha at 1/8 resolution and the set's trimap)\n"
     "  -o, --out DIR       where the checkpoint and the model go (made if missing)\n"
     "  --epochs N          passes over the training samples (default 10)\n"
     "  --optimizer O       sgd (with momentum), rmsprop, adam or adadelta (default: rmsprop\n"
@@ -31,7 +35,9 @@ static const char train_help[] =
     "  --weight-decay X    L2 weight decay (default 0)\n"
     "  --schedule S        constant, step (x0.1 every third of the run) or cosine\n"
     "  --batch N           samples per step (default 8)\n"
-    "  --crop N            random crops of N x N pixels (default 128; a multiple of 2^levels)\n"
+    "  --crop N            random crops of N x N pixels (default 128; a multiple of 2^levels);\n"
+    "                      the refiner's are centred on an unknown pixel of the trimap three\n"
+    "                      times in four\n"
     "  --base N            channels of the first level (default 16)\n"
     "  --levels N          levels down (default 3)\n"
     "  --gan G             lsgan (default) or nonsat: the adversarial loss of unet-gan\n"
@@ -89,6 +95,7 @@ int cmd_train(int argc, char **argv) {
       return 2;
     } else if (!strcmp(a, "--arch")) arch = v;
     else if (!strcmp(a, "--data")) o.data_dir = v;
+    else if (!strcmp(a, "--masks")) o.masks_dir = v;
     else if (!strcmp(a, "-o") || !strcmp(a, "--out")) o.out_dir = v;
     else if (!strcmp(a, "--optimizer")) optimizer = v;
     else if (!strcmp(a, "--schedule")) schedule = v;

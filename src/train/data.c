@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cutout.h"
 #include "data/synth.h"
@@ -31,6 +32,7 @@ void tr_dataset_free(tr_dataset *d) {
     img_free(d->s[i].rgb);
     img_free(d->s[i].alpha);
     img_free(d->s[i].trimap);
+    free(d->s[i].mask_path);
     free(d->s[i].rgb_path);
     free(d->s[i].alpha_path);
     free(d->s[i].trimap_path);
@@ -120,26 +122,58 @@ int tr_dataset_open(tr_dataset *d, const char *dir, nn_err *err) {
   return rc;
 }
 
-/* loads a sample's files (a sample in memory is used as it is) */
-static int sample_images(const tr_sample *s, ct_img **rgb, ct_img **alpha, ct_img **tri,
-                         int *owned, nn_err *err) {
-  *owned = 0;
-  if (s->rgb) {
-    *rgb = s->rgb, *alpha = s->alpha, *tri = s->trimap;
+int tr_dataset_masks(tr_dataset *d, const char *masks_dir, nn_err *err) {
+  for (int i = 0; i < d->n; i++) {
+    tr_sample *s = &d->s[i];
+    if (!s->rgb_path) return nn_fail(err, NN_EINVAL, "masks are read for samples in files only");
+    const char *base = strrchr(s->rgb_path, '/');
+    base = base ? base + 1 : s->rgb_path;
+    const char *dot = strrchr(base, '.');
+    size_t stem = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+    size_t n = strlen(masks_dir) + stem + 6;
+    free(s->mask_path);
+    if (!(s->mask_path = malloc(n))) return nn_fail(err, NN_ENOMEM, "out of memory");
+    snprintf(s->mask_path, n, "%s/%.*s.png", masks_dir, (int)stem, base);
+    if (access(s->mask_path, R_OK))
+      return nn_fail(err, NN_EIO, "%s: no mask for %s (cutout batch IMAGES -o %s --mask makes "
+                     "them)", s->mask_path, s->rgb_path, masks_dir);
+  }
+  return NN_OK;
+}
+
+/* A sample's images: photo, true alpha, trimap and the network's mask (NULL when it has
+ * none; then the trimap is the sample's own, else the mask's automatic one). Files are read
+ * (owned 1); a sample in memory (which has no mask) is used as it is. */
+typedef struct sample_view {
+  ct_img *rgb, *alpha, *tri, *mask;
+  int owned;
+} sample_view;
+
+static void view_free(sample_view *v) {
+  if (v->owned) img_free(v->rgb), img_free(v->alpha), img_free(v->tri), img_free(v->mask);
+  memset(v, 0, sizeof *v);
+}
+
+static int sample_images(const tr_sample *s, sample_view *v, nn_err *err) {
+  memset(v, 0, sizeof *v);
+  if (s->rgb) { /* in memory: no mask */
+    *v = (sample_view){s->rgb, s->alpha, s->trimap, NULL, 0};
     return NN_OK;
   }
   ct_error e;
-  *rgb = *alpha = *tri = NULL;
-  if (ct_image_load(s->rgb_path, rgb, &e) || ct_image_load_grey(s->alpha_path, alpha, &e) ||
-      ct_image_load_grey(s->trimap_path, tri, &e)) {
-    img_free(*rgb), img_free(*alpha), img_free(*tri);
+  v->owned = 1;
+  if (ct_image_load(s->rgb_path, &v->rgb, &e) || ct_image_load_grey(s->alpha_path, &v->alpha, &e) ||
+      (s->mask_path ? ct_image_load_grey(s->mask_path, &v->mask, &e) ||
+                          ct_trimap(NULL, v->mask, NULL, &v->tri, &e)
+                    : ct_image_load_grey(s->trimap_path, &v->tri, &e))) {
+    view_free(v);
     return nn_fail(err, NN_EIO, "%s", e.message);
   }
-  *owned = 1;
-  if ((*alpha)->width != (*rgb)->width || (*alpha)->height != (*rgb)->height ||
-      (*tri)->width != (*rgb)->width || (*tri)->height != (*rgb)->height) {
-    img_free(*rgb), img_free(*alpha), img_free(*tri);
-    return nn_fail(err, NN_EFORMAT, "%s: alpha or trimap of another size", s->rgb_path);
+  const ct_img *c = v->mask ? v->mask : v->tri;
+  if (v->alpha->width != v->rgb->width || v->alpha->height != v->rgb->height ||
+      c->width != v->rgb->width || c->height != v->rgb->height) {
+    view_free(v);
+    return nn_fail(err, NN_EFORMAT, "%s: alpha, trimap or mask of another size", s->rgb_path);
   }
   return NN_OK;
 }
@@ -171,34 +205,59 @@ static void coarse(const float *a, int n, float *out) {
   free(cell);
 }
 
+/* The pixel index of the k-th unknown pixel of the trimap (k modulo their count), or -1
+ * when it has none. */
+static long kth_unknown(const ct_img *tri, uint64_t k) {
+  size_t n = (size_t)tri->width * tri->height, count = 0;
+  for (size_t p = 0; p < n; p++) count += tri->data[p] != 0 && tri->data[p] != 255;
+  if (!count) return -1;
+  k %= count;
+  for (size_t p = 0; p < n; p++)
+    if (tri->data[p] != 0 && tri->data[p] != 255 && k-- == 0) return (long)p;
+  return -1;
+}
+
+static int clamp_int(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
 int tr_batch_fill(const tr_dataset *d, const int *idx, int batch, int crop, tr_arch arch,
                   uint64_t *rng, float *input, float *target, nn_err *err) {
   int ch = tr_arch_inputs(arch);
   size_t plane = (size_t)crop * crop;
   for (int b = 0; b < batch; b++) {
-    ct_img *rgb, *al, *tri;
-    int owned;
-    int rc = sample_images(&d->s[idx[b]], &rgb, &al, &tri, &owned, err);
+    sample_view v;
+    int rc = sample_images(&d->s[idx[b]], &v, err);
     if (rc) return rc;
-    if (rgb->width < crop || rgb->height < crop) {
-      if (owned) img_free(rgb), img_free(al), img_free(tri);
+    int W = v.rgb->width, H = v.rgb->height;
+    if (W < crop || H < crop) {
+      view_free(&v);
       return nn_fail(err, NN_EINVAL, "sample %d is %dx%d, smaller than the %d-pixel crop", idx[b],
-                     rgb->width, rgb->height, crop);
+                     W, H, crop);
     }
-    int x0 = (int)(tr_rand(rng) % (uint64_t)(rgb->width - crop + 1));
-    int y0 = (int)(tr_rand(rng) % (uint64_t)(rgb->height - crop + 1));
+    int x0 = (int)(tr_rand(rng) % (uint64_t)(W - crop + 1));
+    int y0 = (int)(tr_rand(rng) % (uint64_t)(H - crop + 1));
     int flip = (int)(tr_rand(rng) & 1);
+    if (arch == TR_UNET) { /* the same draws whether or not the crop moves */
+      uint64_t focus = tr_rand(rng) % 4, k = tr_rand(rng);
+      long p = focus ? kth_unknown(v.tri, k) : -1;
+      if (p >= 0) {
+        x0 = clamp_int((int)(p % W) - crop / 2, 0, W - crop);
+        y0 = clamp_int((int)(p / W) - crop / 2, 0, H - crop);
+      }
+    }
     float *in = input + (size_t)b * ch * plane, *t = target + (size_t)b * plane;
     for (int y = 0; y < crop; y++)
       for (int x = 0; x < crop; x++) {
         int sx = x0 + (flip ? crop - 1 - x : x);
-        size_t src = (size_t)(y0 + y) * rgb->width + sx, dst = (size_t)y * crop + x;
-        for (int c = 0; c < 3; c++) in[c * plane + dst] = rgb->data[src * 3 + c] / 255.0f;
-        t[dst] = al->data[src] / 255.0f;
-        if (arch == TR_UNET) in[4 * plane + dst] = tri->data[src] / 255.0f;
+        size_t src = (size_t)(y0 + y) * W + sx, dst = (size_t)y * crop + x;
+        for (int c = 0; c < 3; c++) in[c * plane + dst] = v.rgb->data[src * 3 + c] / 255.0f;
+        t[dst] = v.alpha->data[src] / 255.0f;
+        if (arch == TR_UNET) {
+          in[4 * plane + dst] = v.tri->data[src] / 255.0f;
+          if (v.mask) in[3 * plane + dst] = v.mask->data[src] / 255.0f;
+        }
       }
-    if (arch == TR_UNET) coarse(t, crop, in + 3 * plane);
-    if (owned) img_free(rgb), img_free(al), img_free(tri);
+    if (arch == TR_UNET && !v.mask) coarse(t, crop, in + 3 * plane);
+    view_free(&v);
   }
   return NN_OK;
 }

@@ -14,6 +14,7 @@
 typedef struct tr_sample {
   ct_img *rgb, *alpha, *trimap; /* in memory; or NULL and read from the paths */
   char *rgb_path, *alpha_path, *trimap_path;
+  char *mask_path; /* a network's mask of the photo (files only), or NULL */
 } tr_sample;
 
 typedef struct tr_dataset {
@@ -26,11 +27,18 @@ int tr_dataset_synth(tr_dataset *d, int n, int w, int h, uint64_t seed, nn_err *
 /* The samples listed in dir/manifest.jsonl (files read when a batch needs them). */
 int tr_dataset_open(tr_dataset *d, const char *dir, nn_err *err);
 void tr_dataset_free(tr_dataset *d);
+/* Gives each sample a network's mask: masks_dir/NAME.png for the sample photo NAME.ext (as
+ * `cutout batch DIR/image -o masks_dir --mask` writes them). Fails when one is missing. */
+int tr_dataset_masks(tr_dataset *d, const char *masks_dir, nn_err *err);
 
 /* A batch for arch: input (batch x in_ch x crop x crop; RGB in [0, 1], for TR_UNET then a
- * coarse alpha (the true one seen at 1/8 of the resolution and upsampled, as a network's
- * mask is) and the trimap / 255) and target (batch x 1 x crop x crop, alpha in [0, 1]).
- * Samples idx[0..batch), each cropped at a random place and flipped at random (rng). */
+ * coarse alpha and a trimap / 255) and target (batch x 1 x crop x crop, alpha in [0, 1]).
+ * The coarse alpha and trimap are, for a sample with a mask, the mask and its automatic
+ * trimap (ct_trimap's defaults), as the refiner sees them in ct_remove; otherwise the true
+ * alpha seen at 1/8 of the resolution and upsampled, and the sample's own trimap.
+ * Samples idx[0..batch), each flipped at random and cropped at a random place (rng); for
+ * TR_UNET three crops in four are centred on a random unknown pixel of the trimap (where
+ * the refiner's output is used), when it has one. */
 int tr_batch_fill(const tr_dataset *d, const int *idx, int batch, int crop, tr_arch arch,
                   uint64_t *rng, float *input, float *target, nn_err *err);
 

@@ -146,8 +146,14 @@ static int resume(run *r, int *epoch, nn_err *err) {
 int tr_train(const tr_train_opts *o, void (*progress)(const tr_progress *p, void *user),
              void *user, nn_err *err) {
   tr_dataset d;
+  if (o->masks_dir && o->kind == TR_RUN_ENCDEC)
+    return nn_fail(err, NN_EINVAL, "masks are an input of the refiner (unet, unet-gan) only");
   int rc = tr_dataset_open(&d, o->data_dir, err);
-  if (rc) return rc;
+  if (!rc && o->masks_dir) rc = tr_dataset_masks(&d, o->masks_dir, err);
+  if (rc) {
+    tr_dataset_free(&d); /* nothing left after a failed open */
+    return rc;
+  }
   if (o->max_samples > 0 && d.n > o->max_samples) d.n = o->max_samples; /* the rest unused */
   int n_val = d.n >= 10 ? d.n / 10 : d.n > 1 ? 1 : 0, n_train = d.n - n_val;
   int steps = n_train / o->batch;

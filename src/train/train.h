@@ -17,6 +17,7 @@ typedef enum tr_kind { TR_RUN_ENCDEC, TR_RUN_UNET, TR_RUN_UNET_GAN } tr_kind;
 typedef struct tr_train_opts {
   tr_kind kind;
   const char *data_dir, *out_dir, *resume; /* resume: a checkpoint, or NULL */
+  const char *masks_dir; /* the refiner's coarse alpha from these masks (tr_dataset_masks) */
   int epochs, batch, crop, base, levels;
   int export_size;  /* the exported model's input side (its input is 1 x C x side x side) */
   uint64_t seed;

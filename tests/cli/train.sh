@@ -13,6 +13,14 @@ for arch in encdec unet unet-gan; do
   check "$arch: model.onnx and checkpoint.safetensors" \
     test -s "$tmp/$arch/model.onnx" -a -s "$tmp/$arch/checkpoint.safetensors"
 done
+# the refiner from masks (here the true alphas stand in for a network's): trains; a folder
+# without them and the encoder-decoder with them are refused
+cp -r "$tmp/set/alpha" "$tmp/masks"
+expect 0 "$cutout" train --arch unet --data "$tmp/set" --masks "$tmp/masks" -o "$tmp/um" --epochs 1 "${small[@]}"
+check "unet --masks: model.onnx" test -s "$tmp/um/model.onnx"
+expect fail "$cutout" train --arch unet --data "$tmp/set" --masks "$tmp/set/image/none" -o "$tmp/x" "${small[@]}"
+check "a missing mask is named" grep -q "none/000000.png" "$tmp/stderr"
+expect fail "$cutout" train --arch encdec --data "$tmp/set" --masks "$tmp/masks" -o "$tmp/x" "${small[@]}"
 expect 0 "$cutout" train --arch encdec --data "$tmp/set" -o "$tmp/two" --epochs 2 "${small[@]}"
 expect 0 "$cutout" train --arch encdec --data "$tmp/set" -o "$tmp/one" --epochs 1 "${small[@]}"
 expect 0 "$cutout" train --arch encdec --data "$tmp/set" -o "$tmp/one" --epochs 2 \
