@@ -189,8 +189,9 @@ ct_status ct_tile_count(const ct_model *model, int width, int height,
 /* The tile refiner: a U-Net trained by `cutout train --arch unet|unet-gan` (model.onnx,
  * input 1 x 5 x S x S: RGB, mask and trimap in [0, 1]; output the alpha). ct_refine runs it
  * over tiles of S x S photo pixels that hold unknown pixels of trimap and gives the mask
- * with those pixels replaced by its alpha (the others unchanged). Threads may share a
- * refiner: their network runs take turns. */
+ * with those pixels replaced by its alpha (the others unchanged); a photo narrower or lower
+ * than S is extended by repeating its edge. Threads may share a refiner: their network runs
+ * take turns. */
 typedef struct ct_refiner ct_refiner;
 ct_status ct_refiner_load(const char *path, ct_refiner **out, ct_error *err);
 void ct_refiner_free(ct_refiner *refiner);

@@ -104,12 +104,12 @@ ct_status ct_refine(ct_refiner *r, const ct_image *photo, const ct_image *mask,
   if (!st) st = ct_check_plane(photo, trimap, "trimap", err);
   if (st) return st;
   int W = photo->width, H = photo->height, S = r->side, ch = photo->channels;
-  if (W < S || H < S)
-    return ct_fail(err, CT_ERR_ARGUMENT, "the photo (%dx%d) is smaller than the refiner's "
-                   "%d-pixel tiles", W, H, S);
+  /* a photo narrower or lower than a tile is laid out as if it were S wide or high, its last
+   * column or row repeated beyond its border */
+  int LW = W > S ? W : S, LH = H > S ? H : S;
   ct_img *out = img_new(W, H, 1);
   tile_rect *tiles = NULL;
-  int overlap = S / 4, n = tile_layout(W, H, S, overlap, &tiles);
+  int overlap = S / 4, n = tile_layout(LW, LH, S, overlap, &tiles);
   int64_t dims[4] = {1, 5, S, S};
   nn_err e;
   nn_tensor *in = nn_tensor_new(NN_F32, 4, dims, &e);
@@ -122,12 +122,16 @@ ct_status ct_refine(ct_refiner *r, const ct_image *photo, const ct_image *mask,
   memcpy(out->data, mask->data, (size_t)W * H);
   size_t plane = (size_t)S * S;
   for (int t = 0; t < n && !st; t++) {
-    tile_rect z = tile_zone(&tiles[t], W, H, overlap);
-    if (!has_unknown(trimap->data, W, &z)) continue;
+    tile_rect z = tile_zone(&tiles[t], LW, LH, overlap);
+    z.w = z.x + z.w > W ? W - z.x : z.w; /* the zone's part inside the photo */
+    z.h = z.y + z.h > H ? H - z.y : z.h;
+    if (z.w <= 0 || z.h <= 0 || !has_unknown(trimap->data, W, &z)) continue;
     float *v = in->data;
     for (int y = 0; y < S; y++)
       for (int x = 0; x < S; x++) {
-        size_t p = (size_t)(tiles[t].y + y) * W + tiles[t].x + x, q = (size_t)y * S + x;
+        int py = tiles[t].y + y < H ? tiles[t].y + y : H - 1;
+        int px = tiles[t].x + x < W ? tiles[t].x + x : W - 1;
+        size_t p = (size_t)py * W + px, q = (size_t)y * S + x;
         for (int c = 0; c < 3; c++) v[c * plane + q] = photo->data[p * ch + (ch >= 3 ? c : 0)] / 255.0f;
         v[3 * plane + q] = mask->data[p] / 255.0f;
         v[4 * plane + q] = trimap->data[p] / 255.0f;

@@ -1,7 +1,9 @@
-/* A tile refiner shared by threads (as batch workers share it): a U-Net built here (64x64
- * input, its initial weights), exported to ONNX and loaded with ct_refiner_load, refines a
- * photo's unknown band; two threads refining at once, again and again, must each get
- * exactly the single run's alpha. */
+/* The tile refiner: a U-Net built here (64x64 input, its initial weights), exported to ONNX
+ * and loaded with ct_refiner_load, refines a photo's unknown band.
+ *   - Shared by threads (as batch workers share it): two threads refining at once, again
+ *     and again, must each get exactly the single run's alpha.
+ *   - A photo smaller than a tile (40x50) is refined as the same photo extended to 64x64 by
+ *     repeating its last column and row would be, within the photo; sure pixels unchanged. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +37,51 @@ static void *worker(void *arg) {
     ct_image_free(alpha);
   }
   return NULL;
+}
+
+/* The 40x50 top-left corner of the photo, mask and trimap against the same extended to
+ * 64x64 by edge repetition. */
+enum { SW = 40, SH = 50, T = 64 };
+
+static ct_image *corner(const ct_image *im, int w, int h, int c) {
+  uint8_t *px = malloc((size_t)w * h * c);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      for (int k = 0; k < c; k++) {
+        int sx = x < SW ? x : SW - 1, sy = y < SH ? y : SH - 1; /* the edge repeated */
+        px[((size_t)y * w + x) * c + k] = ct_image_pixels(im)[((size_t)(sy + 70) * W + sx + 60) * c + k];
+      }
+  ct_image *out = NULL;
+  ct_error err;
+  CHECK(ct_image_from_pixels(px, w, h, c, (size_t)w * c, &out, &err) == CT_OK);
+  free(px);
+  return out;
+}
+
+static void check_small(void) {
+  ct_image *p = corner(photo, SW, SH, 3), *m = corner(mask, SW, SH, 1), *t = corner(trimap, SW, SH, 1);
+  ct_image *pp = corner(photo, T, T, 3), *mp = corner(mask, T, T, 1), *tp = corner(trimap, T, T, 1);
+  ct_image *a = NULL, *ap = NULL;
+  ct_error err;
+  CHECK(ct_refine(refiner, p, m, t, &a, &err) == CT_OK);
+  CHECK(ct_refine(refiner, pp, mp, tp, &ap, &err) == CT_OK);
+  if (a && ap) {
+    int same = 1, sure_kept = 1, changed = 0;
+    for (int y = 0; y < SH; y++)
+      for (int x = 0; x < SW; x++) {
+        uint8_t v = ct_image_pixels(a)[y * SW + x], tv = ct_image_pixels(t)[y * SW + x];
+        same &= v == ct_image_pixels(ap)[y * T + x];
+        if (tv == 0 || tv == 255) sure_kept &= v == ct_image_pixels(m)[y * SW + x];
+        else changed += v != ct_image_pixels(m)[y * SW + x];
+      }
+    printf("40x50 photo: %d band pixels changed\n", changed);
+    CHECK(same);
+    CHECK(sure_kept);
+    CHECK(changed > 0);
+  }
+  ct_image_free(a), ct_image_free(ap);
+  ct_image_free(p), ct_image_free(m), ct_image_free(t);
+  ct_image_free(pp), ct_image_free(mp), ct_image_free(tp);
 }
 
 int main(void) {
@@ -79,6 +126,7 @@ int main(void) {
   for (int k = 0; k < 2; k++) pthread_join(t[k], NULL);
   printf("runs equal to the single run: %d and %d of %d\n", jobs[0].same, jobs[1].same, RUNS);
   CHECK(jobs[0].same == RUNS && jobs[1].same == RUNS);
+  check_small();
   ct_image_free(reference);
   ct_image_free(trimap);
   ct_image_free(mask);
