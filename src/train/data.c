@@ -205,15 +205,17 @@ static void coarse(const float *a, int n, float *out) {
   free(cell);
 }
 
+static int unknown(uint8_t t) { return t != 0 && t != 255; }
+
 /* The pixel index of the k-th unknown pixel of the trimap (k modulo their count), or -1
  * when it has none. */
 static long kth_unknown(const ct_img *tri, uint64_t k) {
   size_t n = (size_t)tri->width * tri->height, count = 0;
-  for (size_t p = 0; p < n; p++) count += tri->data[p] != 0 && tri->data[p] != 255;
+  for (size_t p = 0; p < n; p++) count += unknown(tri->data[p]);
   if (!count) return -1;
   k %= count;
   for (size_t p = 0; p < n; p++)
-    if (tri->data[p] != 0 && tri->data[p] != 255 && k-- == 0) return (long)p;
+    if (unknown(tri->data[p]) && k-- == 0) return (long)p;
   return -1;
 }
 
