@@ -4,14 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nn/isa.h"
 #include "nn/precision.h"
 
 int nn_layout_block(void) {
   static int block = -1;
   if (block < 0) {
     const char *off = getenv("CUTOUT_PLAIN_LAYOUT");
-    __builtin_cpu_init();
-    block = off && off[0] == '1' ? 0 : __builtin_cpu_supports("avx512f") ? 16 : 8;
+    block = off && off[0] == '1' ? 0 : nn_cpu_isa() >= NN_ISA_AVX512 ? 16 : 8;
   }
   return block;
 }

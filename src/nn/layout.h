@@ -24,8 +24,8 @@
 #include "nn/graph.h"
 #include "nn/tensor.h"
 
-/* The block for this CPU: 16 with AVX-512, 8 otherwise; 0 (blocked layouts off) when the
- * environment sets CUTOUT_PLAIN_LAYOUT=1. */
+/* The block for this CPU: 16 with AVX-512 (by the effective ISA, nn/isa.h), 8 otherwise;
+ * 0 (blocked layouts off) when the environment sets CUTOUT_PLAIN_LAYOUT=1. */
 int nn_layout_block(void);
 
 /* The block value of the channels-last bfloat16 layout. */

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nn/isa.h"
 #include "nn/layout.h"
 #include "nn/op.h"
 
@@ -434,9 +435,9 @@ static void gather_blocked(const taps *t, const nn_tensor *x, nn_tensor *y, doub
 /* ---- channels-last bfloat16 kernels (nn/layout.h): rank 4, N and C left alone ---- */
 
 /* One output row of bilinear_cl: bilinear()'s sum for each of the C contiguous values of a
- * pixel, rounded to bfloat16. (AVX-512 where the CPU has it: AMX machines do, and it is the
- * layout of those.) */
-__attribute__((target_clones("avx512f", "default"))) static void bl_cl_row(
+ * pixel, rounded to bfloat16. Compiled twice, plain and for AVX-512, and chosen by the
+ * effective ISA (nn/isa.h), so that ONEDNN_MAX_CPU_ISA caps it as it caps oneDNN. */
+static inline __attribute__((always_inline)) void bl_cl_row_body(
     const uint16_t *restrict r1, const uint16_t *restrict r2, uint16_t *restrict o, float a1,
     float a2, const bl_tables *t, int64_t ow, int64_t C) {
   for (int64_t ox = 0; ox < ow; ox++) {
@@ -452,6 +453,21 @@ __attribute__((target_clones("avx512f", "default"))) static void bl_cl_row(
   }
 }
 
+typedef void bl_cl_row_fn(const uint16_t *restrict, const uint16_t *restrict,
+                          uint16_t *restrict, float, float, const bl_tables *, int64_t, int64_t);
+
+static void bl_cl_row_plain(const uint16_t *restrict r1, const uint16_t *restrict r2,
+                            uint16_t *restrict o, float a1, float a2, const bl_tables *t,
+                            int64_t ow, int64_t C) {
+  bl_cl_row_body(r1, r2, o, a1, a2, t, ow, C);
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static void bl_cl_row_avx512(
+    const uint16_t *restrict r1, const uint16_t *restrict r2, uint16_t *restrict o, float a1,
+    float a2, const bl_tables *t, int64_t ow, int64_t C) {
+  bl_cl_row_body(r1, r2, o, a1, a2, t, ow, C);
+}
+
 static int bilinear_cl(const nn_resize_attrs *a, const nn_tensor *x, const double *scales,
                        nn_tensor *y) {
   const int64_t C = x->dims[1], ih = x->dims[2], iw = x->dims[3];
@@ -460,6 +476,7 @@ static int bilinear_cl(const nn_resize_attrs *a, const nn_tensor *x, const doubl
   if (bl_tables_init(a, x, scales, y, &t)) return NN_ENOMEM;
   const uint16_t *src = x->data;
   uint16_t *dst = y->data;
+  bl_cl_row_fn *bl_cl_row = nn_cpu_isa() >= NN_ISA_AVX512 ? bl_cl_row_avx512 : bl_cl_row_plain;
 #pragma omp parallel for schedule(static) if (rows * ow * C >= PARALLEL_MIN)
   for (int64_t task = 0; task < rows; task++) {
     int64_t n = task / oh, oy = task % oh;
