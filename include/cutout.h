@@ -42,17 +42,23 @@ typedef struct ct_error {
 /* "ok", "argument", "io", ... */
 const char *ct_status_name(ct_status code);
 const char *ct_version(void);
+/* One line on what runs here: the libraries' versions, the CPU's instruction set as the
+ * engine uses it (ONEDNN_MAX_CPU_ISA caps it) and the convolutions' arithmetic, e.g.
+ * "libvips 8.14.1, oneDNN 2.6.3, avx512_core_bf16, convolutions in bfloat16". Starts
+ * libvips. */
+void ct_runtime_info(char *buf, size_t len);
 
 /* Worker threads for inference and image work; n <= 0 means one per core. Process-wide:
  * it applies to the network runs of every thread. */
 void ct_set_threads(int n);
 
 /* The network's arithmetic. AUTO (the default): convolutions multiply bfloat16 numbers with
- * float32 sums where the CPU does that in hardware (AMX tiles: 2-3x faster; masks differ from
- * float32 ones by at most a few 1/255 steps), float32 elsewhere; the environment variable
- * CUTOUT_PRECISION=f32|bf16 overrides AUTO. F32: float32 throughout, as onnxruntime. BF16:
- * bfloat16 convolutions even where the CPU emulates them (slower). Applies to runs after
- * the call. */
+ * float32 sums where the CPU does that in hardware (AVX512_BF16 dot products or AMX tiles:
+ * faster, half the memory; masks differ from float32 ones by a few 1/255 steps at a few
+ * pixels), float32 elsewhere; the environment variable CUTOUT_PRECISION=f32|bf16 overrides
+ * AUTO. F32: float32 throughout, as onnxruntime. BF16: bfloat16 whatever the environment
+ * says. A CPU without bfloat16 arithmetic computes float32 whatever the choice. The CPU's instruction set is read from oneDNN, so ONEDNN_MAX_CPU_ISA caps it.
+ * Applies to runs after the call. */
 typedef enum ct_precision {
   CT_PRECISION_AUTO = 0,
   CT_PRECISION_F32 = 1,

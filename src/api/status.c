@@ -4,10 +4,18 @@
 
 #include "api/api.h"
 #include "image/image.h"
+#include "nn/isa.h"
 #include "nn/nn.h"
 #include "nn/precision.h"
 
 const char *ct_version(void) { return CUTOUT_VERSION; }
+
+void ct_runtime_info(char *buf, size_t len) {
+  char engine[128];
+  nn_isa_describe(engine, sizeof engine);
+  snprintf(buf, len, "%s, %s, convolutions in %s", img_library_version(), engine,
+           nn_use_bf16() ? "bfloat16" : "float32");
+}
 
 const char *ct_status_name(ct_status code) {
   switch (code) {

@@ -52,7 +52,9 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "trimap")) return cmd_trimap(argc - 1, argv + 1);
   if (!strcmp(cmd, "train")) return cmd_train(argc - 1, argv + 1);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
-    printf("cutout %s\n", ct_version());
+    char info[256];
+    ct_runtime_info(info, sizeof info);
+    printf("cutout %s (%s)\n", ct_version(), info);
     return 0;
   }
   if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {

@@ -137,3 +137,11 @@ VipsImage *img_to_vips(const ct_img *im) {
   g_object_unref(raw);
   return rc ? NULL : tagged;
 }
+
+const char *img_library_version(void) {
+  static char version[64];
+  char why[256];
+  if (img_init(NULL, why, sizeof why)) return "libvips did not start";
+  snprintf(version, sizeof version, "libvips %s", vips_version_string());
+  return version;
+}

@@ -31,6 +31,8 @@ enum {
 /* Starts libvips once for the process; thread-safe and idempotent (later calls return the
  * first call's result). The load/save functions call it themselves with argv0 = "cutout". */
 int img_init(const char *argv0, char *err, size_t errlen);
+/* "libvips 8.14.1" once libvips has started (img_init), else why it could not. */
+const char *img_library_version(void);
 
 /* Zero-filled image, or NULL when out of memory or the arguments are invalid. */
 ct_img *img_new(int w, int h, int channels);

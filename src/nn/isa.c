@@ -3,6 +3,7 @@
 
 #include <oneapi/dnnl/dnnl.h>
 #include <pthread.h>
+#include <stdio.h>
 
 static pthread_once_t isa_once = PTHREAD_ONCE_INIT;
 static nn_isa isa_level;
@@ -35,4 +36,10 @@ const char *nn_isa_name(nn_isa isa) {
     case NN_ISA_AVX2: return "avx2";
     default: return "sse41";
   }
+}
+
+void nn_isa_describe(char *buf, size_t len) {
+  const dnnl_version_t *v = dnnl_version();
+  snprintf(buf, len, "oneDNN %d.%d.%d, %s", v->major, v->minor, v->patch,
+           nn_isa_name(nn_cpu_isa()));
 }

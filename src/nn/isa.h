@@ -3,6 +3,7 @@
  * machine can test the code paths of others. */
 #ifndef CUTOUT_NN_ISA_H
 #define CUTOUT_NN_ISA_H
+#include <stddef.h>
 
 typedef enum nn_isa {
   NN_ISA_BASE = 0,        /* below AVX2: plain C kernels */
@@ -16,5 +17,7 @@ typedef enum nn_isa {
 nn_isa nn_cpu_isa(void);
 /* "avx2", "avx512_core", ... as ONEDNN_MAX_CPU_ISA spells them. */
 const char *nn_isa_name(nn_isa isa);
+/* "oneDNN 2.6.3, avx512_core_bf16": the library's version and the effective ISA. */
+void nn_isa_describe(char *buf, size_t len);
 
 #endif

@@ -1,49 +1,27 @@
-/* The arithmetic of convolutions: float32, or bfloat16 inputs and weights with
- * float32 sums where the CPU multiplies bfloat16 in hardware (AMX tiles). */
+/* The arithmetic of convolutions: float32, or bfloat16 inputs and weights with float32
+ * sums, chosen from oneDNN's effective ISA (nn/isa.h) so that ONEDNN_MAX_CPU_ISA caps it. */
 #include "nn/precision.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "nn/dnnl_ctx.h"
+#include "nn/isa.h"
 
 static nn_precision requested = NN_PREC_AUTO;
-static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
-static int has_fast_bf16;
 
 void nn_set_precision(nn_precision p) { requested = p; }
 
-/* 1 when oneDNN runs a bfloat16 3x3 convolution on AMX tiles here. */
-static void probe(void) {
-  dnnl_engine_t engine;
-  nn_err err;
-  if (nn_dnnl_ctx(&engine, NULL, &err)) return;
-  dnnl_memory_desc_t src, wei, dst;
-  dnnl_dims_t sd = {1, 64, 64, 64}, wd = {64, 64, 3, 3}, one = {1, 1}, pad = {1, 1};
-  dnnl_convolution_desc_t cd;
-  dnnl_primitive_desc_t pd = NULL;
-  if (dnnl_memory_desc_init_by_tag(&src, 4, sd, dnnl_bf16, dnnl_nhwc) ||
-      dnnl_memory_desc_init_by_tag(&wei, 4, wd, dnnl_bf16, dnnl_format_tag_any) ||
-      dnnl_memory_desc_init_by_tag(&dst, 4, sd, dnnl_f32, dnnl_nhwc) ||
-      dnnl_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct,
-                                         &src, &wei, NULL, &dst, one, pad, pad) ||
-      dnnl_primitive_desc_create(&pd, &cd, NULL, engine, NULL))
-    return;
-  const char *impl = "";
-  dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
-  has_fast_bf16 = strstr(impl, "amx") != NULL;
-  dnnl_primitive_desc_destroy(pd);
-}
+int nn_bf16_available(void) { return nn_cpu_isa() >= NN_ISA_AVX512_BF16; }
 
 int nn_use_bf16(void) {
+  if (!nn_bf16_available()) return 0;
   nn_precision p = requested;
   if (p == NN_PREC_AUTO) {
     const char *env = getenv("CUTOUT_PRECISION");
     if (env && !strcmp(env, "f32")) return 0;
     if (env && !strcmp(env, "bf16")) return 1;
-    pthread_once(&probe_once, probe);
-    return has_fast_bf16;
+    return 1;
   }
   return p == NN_PREC_BF16;
 }

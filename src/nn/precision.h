@@ -5,11 +5,13 @@
 #include <stddef.h>
 
 typedef enum nn_precision {
-  NN_PREC_AUTO = 0, /* bfloat16 where the CPU has AMX tiles, else float32; the environment
-                       variable CUTOUT_PRECISION=f32|bf16 overrides */
+  NN_PREC_AUTO = 0, /* bfloat16 where the CPU multiplies bfloat16 in hardware
+                       (nn_bf16_available), else float32; the environment variable
+                       CUTOUT_PRECISION=f32|bf16 overrides */
   NN_PREC_F32 = 1,  /* float32 throughout */
   NN_PREC_BF16 = 2  /* convolutions on bfloat16 inputs and weights, float32 sums
-                       and outputs */
+                       and outputs, where the CPU has bfloat16 arithmetic
+                       (nn_bf16_available); float32 elsewhere */
 } nn_precision;
 
 /* Applies to convolutions whose primitives are made afterwards (primitives are
@@ -17,6 +19,11 @@ typedef enum nn_precision {
 void nn_set_precision(nn_precision p);
 /* 1 when Conv nodes in the channel-blocked layout run on bfloat16. */
 int nn_use_bf16(void);
+/* 1 when the CPU multiplies bfloat16 in hardware at the effective ISA (AVX512_BF16 dot
+ * products or AMX tiles). Elsewhere every precision is float32: oneDNN 2.6 has no bfloat16
+ * convolutions below AVX-512, and on plain AVX-512 it emulates them, slower than float32
+ * (some shapes only in its reference code). */
+int nn_bf16_available(void);
 
 /* A buffer of at least bytes (64-byte aligned) owned by the calling thread,
  * reused by its next call; NULL when out of memory. */

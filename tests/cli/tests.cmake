@@ -6,7 +6,9 @@ add_test(NAME cli/matting COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/matting.sh $<TA
 add_test(NAME cli/trimap COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/trimap.sh $<TARGET_FILE:cutout_cli>)
 add_test(NAME cli/train COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/train.sh $<TARGET_FILE:cutout_cli>)
 add_test(NAME cli/valgrind COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/valgrind.sh $<TARGET_FILE:cutout_cli>)
+add_test(NAME cli/valgrind_skip COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/valgrind_skip.sh $<TARGET_FILE:cutout_cli>)
 set_tests_properties(cli/errors cli/remove cli/tiles cli/matting cli/trimap cli/train cli/valgrind
+  cli/valgrind_skip
   PROPERTIES
   SKIP_RETURN_CODE 77 LABELS cli
   ENVIRONMENT "CUTOUT_SOURCE_DIR=${CMAKE_SOURCE_DIR};OMP_NUM_THREADS=2")

@@ -1,12 +1,18 @@
 /* The network in bfloat16 against float32 on the example photo: the masks must
- * agree to a few 1/255 steps (the speed-up is shown by bench/engine.c). Skips
- * when the model or the photo is absent. */
+ * agree to a few 1/255 steps (the speed-up is shown by bench/engine.c). The bounds hold
+ * under every instruction set with bfloat16 arithmetic (AMX tiles and AVX512_BF16 dot
+ * products sum in different orders): measured per ISA cap, the maximum is a handful of
+ * pixels on the hair's edge, so the mean and the 99.99th percentile bear the tight bounds
+ * and the maximum a loose one. Below AVX512_BF16 the engine computes float32 whatever the
+ * precision asked for: there BF16 must give the float32 mask exactly. Skips when the model
+ * or the photo is absent. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
 #include "check.h"
 #include "cutout.h"
+#include "nn/precision.h"
 
 static ct_image *mask_in(ct_model *model, const ct_image *photo, ct_precision p) {
   ct_image *mask = NULL;
@@ -39,18 +45,32 @@ int main(void) {
     size_t n = (size_t)ct_image_width(f32) * ct_image_height(f32);
     const uint8_t *a = ct_image_pixels(f32), *b = ct_image_pixels(bf16);
     const uint8_t *c = ct_image_pixels(f32_again);
+    size_t hist[256] = {0};
     int worst = 0, same = 1;
     double total = 0;
     for (size_t i = 0; i < n; i++) {
       int d = abs(a[i] - b[i]);
+      hist[d]++;
       worst = d > worst ? d : worst;
       total += d;
       same &= a[i] == c[i];
     }
-    printf("bfloat16 vs float32 mask: max %d/255, mean %.4f/255\n", worst, total / n);
-    CHECK(worst > 0); /* bfloat16 did run */
-    CHECK(worst <= 16);
-    CHECK(total / n < 0.1);
+    /* the smallest differences that 99.9% and 99.99% of the pixels stay within */
+    int p999 = 0, p9999 = 0;
+    for (size_t below = hist[0]; below < n - n / 1000; below += hist[++p999]) {}
+    for (size_t below = hist[0]; below < n - n / 10000; below += hist[++p9999]) {}
+    printf("bfloat16 vs float32 mask: max %d/255, mean %.4f/255, 99.9th percentile %d/255, "
+           "99.99th %d/255\n", worst, total / n, p999, p9999);
+    if (nn_bf16_available()) {
+      CHECK(worst > 0); /* bfloat16 did run */
+      CHECK(total / n <= 0.08);
+      CHECK(p999 <= 12);
+      CHECK(p9999 <= 24);
+      CHECK(worst <= 48);
+    } else {
+      printf("no bfloat16 convolutions at this instruction set: BF16 runs float32\n");
+      CHECK(worst == 0);
+    }
     CHECK(same); /* back to float32: the primitives are made again */
   }
   ct_image_free(f32);
