@@ -29,8 +29,15 @@ static void usage(FILE *f) {
           "%s"
           "      --debug-dir D  write the intermediate masks into folder D (global.png,\n"
           "                     tiles.png, tiles-chosen.png, fused.png, trimap.png, matte.png)\n"
-          "  -q, --quiet        print nothing but errors\n",
-          ct_version(), remove_args_help);
+          "  -q, --quiet        print nothing but errors\n"
+          "\n"
+          "the model, when --model is not given: $CUTOUT_MODEL, else the first of\n"
+          "  $XDG_DATA_HOME/cutout/models/isnet-fp16.onnx (default ~/.local/share/cutout/models)\n"
+          "  %s/cutout/models/isnet-fp16.onnx\n"
+          "  ./models/isnet-fp16.onnx, then models/ beside the program's folder\n"
+          "scripts/fetch-models.sh --to DIR (installed as PREFIX/share/cutout/fetch-models.sh)\n"
+          "fetches the models into DIR.\n",
+          ct_version(), remove_args_help, cli_data_dir());
 }
 
 int main(int argc, char **argv) {
