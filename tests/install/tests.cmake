@@ -9,5 +9,12 @@ set_tests_properties(install/symbols PROPERTIES SKIP_RETURN_CODE 77 LABELS insta
 add_test(NAME install/prefix_model
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/prefix_model.sh ${CMAKE_BINARY_DIR})
 set_tests_properties(install/prefix_model PROPERTIES
-  SKIP_RETURN_CODE 77 LABELS "install;models" TIMEOUT 300
+  SKIP_RETURN_CODE 77 LABELS "install;models" RUN_SERIAL TRUE TIMEOUT 300
+  ENVIRONMENT "CUTOUT_SOURCE_DIR=${CMAKE_SOURCE_DIR};OMP_NUM_THREADS=2")
+# install/deb_model: scripts/make-deb.sh on this build, the package installed into a scratch
+# root and removed again, its program run there, lintian's errors none.
+add_test(NAME install/deb_model
+  COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/deb_model.sh ${CMAKE_BINARY_DIR})
+set_tests_properties(install/deb_model PROPERTIES
+  SKIP_RETURN_CODE 77 LABELS "install;models" RUN_SERIAL TRUE TIMEOUT 300
   ENVIRONMENT "CUTOUT_SOURCE_DIR=${CMAKE_SOURCE_DIR};OMP_NUM_THREADS=2")
