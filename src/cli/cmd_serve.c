@@ -35,7 +35,7 @@ static void usage(void) {
          "  -p, --port P        port to listen on (default 8080; 0: any free port)\n"
          "      --host ADDR     address to listen on (default 127.0.0.1; 0.0.0.0: all)\n"
          "  -m, --model PATH    ONNX model (default: $CUTOUT_MODEL, or isnet-fp16.onnx from\n"
-         "                      the first model folder that has it: see 'cutout help')\n"
+         "                      the first model folder that has it, as 'cutout help' lists)\n"
          "  -j, --jobs N        requests processed at once (default %d; the network runs one\n"
          "                      at a time, decoding and encoding overlap it)\n"
          "      --queue N       requests accepted beyond those, waiting (default %d); more\n"

@@ -31,12 +31,13 @@ static void usage(FILE *f) {
           "                     tiles.png, tiles-chosen.png, fused.png, trimap.png, matte.png)\n"
           "  -q, --quiet        print nothing but errors\n"
           "\n"
-          "the model, when --model is not given: $CUTOUT_MODEL, else the first of\n"
-          "  $XDG_DATA_HOME/cutout/models/isnet-fp16.onnx (default ~/.local/share/cutout/models)\n"
-          "  %s/cutout/models/isnet-fp16.onnx\n"
-          "  ./models/isnet-fp16.onnx, then models/ beside the program's folder\n"
-          "scripts/fetch-models.sh --to DIR (installed as PREFIX/share/cutout/fetch-models.sh)\n"
-          "fetches the models into DIR.\n",
+          "models: without --model, $CUTOUT_MODEL, else isnet-fp16.onnx from the first of\n"
+          "  $XDG_DATA_HOME/cutout/models (default ~/.local/share/cutout/models)\n"
+          "  %s/cutout/models (the install prefix's)\n"
+          "  PREFIX/share/cutout/models, when the program runs from PREFIX/bin\n"
+          "  ./models, then models/ beside the program's folder\n"
+          "scripts/fetch-models.sh --to DIR (installed: PREFIX/share/cutout/fetch-models.sh)\n"
+          "puts the models in DIR.\n",
           ct_version(), remove_args_help, cli_data_dir());
 }
 

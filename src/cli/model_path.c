@@ -57,6 +57,13 @@ static void parent_of(const char *dir, char *out, size_t len) {
 
 const char *cli_data_dir(void) { return CUTOUT_DATADIR; }
 
+/* dir + tail into out; 0 when it fits (a longer path cannot name a file anyway). The root
+ * folder "/" counts as "" so that no path starts with "//". */
+static int join(char *out, size_t len, const char *dir, const char *tail) {
+  int n = snprintf(out, len, "%s%s", strcmp(dir, "/") ? dir : "", tail);
+  return n >= 0 && (size_t)n < len ? 0 : -1;
+}
+
 static int places(place *list, char *fetch, size_t fetch_len) {
   int n = 0;
   char buf[PATH_MAX];
@@ -64,34 +71,24 @@ static int places(place *list, char *fetch, size_t fetch_len) {
   /* The XDG base directory rules: an unset, empty or relative XDG_DATA_HOME means
    * $HOME/.local/share. */
   if (xdg && xdg[0] == '/') {
-    snprintf(buf, sizeof buf, "%s/cutout/models", xdg);
-    add(list, &n, buf, "$XDG_DATA_HOME");
+    if (!join(buf, sizeof buf, xdg, "/cutout/models")) add(list, &n, buf, "$XDG_DATA_HOME");
   } else if (home && home[0] == '/') {
-    snprintf(buf, sizeof buf, "%s/.local/share/cutout/models", home);
-    add(list, &n, buf, "");
+    if (!join(buf, sizeof buf, home, "/.local/share/cutout/models")) add(list, &n, buf, "");
   }
   add(list, &n, CUTOUT_DATADIR "/cutout/models", "");
   char exe_dir[PATH_MAX], up[PATH_MAX];
   program_dir(exe_dir, sizeof exe_dir);
   parent_of(exe_dir, up, sizeof up);
   const char *base = strrchr(exe_dir, '/');
-  int installed = base && !strcmp(base + 1, "bin");
+  int installed = base && !strcmp(base + 1, "bin") && up[0];
   /* The model fetcher: installed beside the models' folder, or in the source tree. */
-  if (installed && up[0])
-    snprintf(fetch, fetch_len, "%s/share/cutout/fetch-models.sh", strcmp(up, "/") ? up : "");
-  else
+  if (!installed || join(fetch, fetch_len, up, "/share/cutout/fetch-models.sh"))
     snprintf(fetch, fetch_len, "scripts/fetch-models.sh");
-  if (installed && up[0]) {
-    /* Installed under another prefix than the one compiled in: that prefix's data. */
-    snprintf(buf, sizeof buf, "%s/share/cutout/models", strcmp(up, "/") ? up : "");
-    add(list, &n, buf, "");
-  }
+  /* Installed under another prefix than the one compiled in: that prefix's data. */
+  if (installed && !join(buf, sizeof buf, up, "/share/cutout/models")) add(list, &n, buf, "");
   add(list, &n, "./models", "");
-  if (!installed && up[0]) {
-    /* A build folder inside the source tree: the source tree's models/. */
-    snprintf(buf, sizeof buf, "%s/models", strcmp(up, "/") ? up : "");
-    add(list, &n, buf, "");
-  }
+  /* A build folder inside the source tree: the source tree's models/. */
+  if (!installed && up[0] && !join(buf, sizeof buf, up, "/models")) add(list, &n, buf, "");
   return n;
 }
 

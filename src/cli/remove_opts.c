@@ -39,7 +39,7 @@ static int parse_colour(const char *s, uint8_t c[4]) {
 
 const char remove_args_help[] =
     "  -m, --model PATH   ONNX model (default: $CUTOUT_MODEL, or isnet-fp16.onnx from\n"
-    "                     the first model folder that has it: see 'cutout help')\n"
+    "                     the first model folder that has it, as 'cutout help' lists)\n"
     "      --mask         write the alpha mask alone (greyscale)\n"
     "      --tiles        refine edges at the photo's own resolution: the network also\n"
     "                     runs on tiles where the global mask is uncertain\n"
