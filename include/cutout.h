@@ -20,6 +20,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* libcutout.so is built with -fvisibility=hidden: what this header declares is its interface. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 
 #define CUTOUT_VERSION "0.1.0"
 
@@ -241,6 +245,9 @@ ct_status ct_composite(const ct_image *photo, const ct_image *alpha,
 ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_options *opts,
                     ct_image **out, ct_error *err);
 
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

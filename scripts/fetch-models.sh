@@ -1,19 +1,29 @@
 #!/usr/bin/env bash
-# Fetches the ISNet background-removal models into models/:
-#   models/isnet-fp16.onnx    ("medium": fp16 weights, the default model)
-#   models/isnet-quint8.onnx  ("small": 8-bit quantised)
+# Fetches the ISNet background-removal models into a folder (default: models/ of the source
+# tree; installed as PREFIX/share/cutout/fetch-models.sh, the user's data folder
+# ${XDG_DATA_HOME:-~/.local/share}/cutout/models, where the cutout program looks):
+#   isnet-fp16.onnx    ("medium": fp16 weights, the default model)
+#   isnet-quint8.onnx  ("small": 8-bit quantised)
 # They ship in the npm package @imgly/background-removal-data, split into chunks that are each
 # named by the sha256 of their content and listed in dist/resources.json. Every chunk, the size
 # and the whole file's sha256 are checked before a model is put in place (atomically).
 # A model already present with the right hash is left alone.
 #
+#   fetch-models.sh [--to DIR]
+#
 # Environment:
-#   CUTOUT_MODELS_DIR  where to write the models (default: <repo>/models)
+#   CUTOUT_MODELS_DIR  where to write the models when --to is not given
 #   CUTOUT_DATA_TGZ    use this already packed .tgz of the package instead of `npm pack`
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-MODELS=${CUTOUT_MODELS_DIR:-$ROOT/models}
+if [[ -f $ROOT/CMakeLists.txt && -d $ROOT/src ]]; then
+  MODELS=${CUTOUT_MODELS_DIR:-$ROOT/models}
+  HINT="run scripts/setup.sh"
+else
+  MODELS=${CUTOUT_MODELS_DIR:-${XDG_DATA_HOME:-${HOME:?}/.local/share}/cutout/models}
+  HINT="Debian packages nodejs and npm"
+fi
 PACKAGE=@imgly/background-removal-data@1.4.5
 
 # file, key in resources.json, size in bytes, sha256
@@ -25,12 +35,24 @@ MODEL_LIST=(
 log() { printf 'fetch-models: %s\n' "$*"; }
 die() { printf 'fetch-models: error: %s\n' "$*" >&2; exit 1; }
 
+while (($#)); do
+  case $1 in
+    --to)
+      (($# >= 2)) && [[ -n $2 ]] || die "--to needs a folder"
+      MODELS=$2
+      shift 2 ;;
+    --to=*) MODELS=${1#--to=}; [[ -n $MODELS ]] || die "--to needs a folder"; shift ;;
+    -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//p}' "${BASH_SOURCE[0]}"; exit 0 ;;
+    *) die "unknown argument '$1' (usage: fetch-models.sh [--to DIR])" ;;
+  esac
+done
+
 for tool in node sha256sum tar; do
-  command -v "$tool" >/dev/null 2>&1 || die "'$tool' is needed (run scripts/setup.sh)"
+  command -v "$tool" >/dev/null 2>&1 || die "'$tool' is needed ($HINT)"
 done
 
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
-size_of() { stat -c %s "$1"; }
+size_of() { stat -L -c %s "$1"; }
 
 # Which models are missing or wrong?
 todo=()
@@ -62,7 +84,7 @@ if [[ -n ${CUTOUT_DATA_TGZ:-} ]]; then
   tgz=$CUTOUT_DATA_TGZ
   log "using $tgz"
 else
-  command -v npm >/dev/null 2>&1 || die "'npm' is needed (run scripts/setup.sh)"
+  command -v npm >/dev/null 2>&1 || die "'npm' is needed ($HINT)"
   log "downloading $PACKAGE with npm pack (about 136 MB)"
   (cd "$work" && npm pack "$PACKAGE" --silent --ignore-scripts >/dev/null) ||
     die "npm pack $PACKAGE failed (is the npm registry reachable?)"

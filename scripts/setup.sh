@@ -20,6 +20,7 @@ APT_PACKAGES=(
   libonnx-dev libonnx-testdata libvlfeat-dev libcjson-dev libmicrohttpd-dev
   libopencv-contrib-dev
   curl chromium wrk time valgrind
+  dpkg-dev lintian
 )
 ORT_CHECK_MODEL=/usr/share/libonnx-testdata/data/node/test_add/model.onnx
 

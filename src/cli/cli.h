@@ -14,9 +14,15 @@ int cmd_train(int argc, char **argv);
 
 /* Prints "cutout: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The model to use when --model is not given: $CUTOUT_MODEL, ./models/isnet-fp16.onnx, or
- * models/isnet-fp16.onnx beside the program's folder. Writes into buf; 0 when found. */
+/* The model to use when --model is not given: $CUTOUT_MODEL (as given), or the first
+ * isnet-fp16.onnx in $XDG_DATA_HOME/cutout/models (default ~/.local/share/cutout/models),
+ * PREFIX/share/cutout/models (the install prefix compiled in; also the prefix the program
+ * runs from, when it sits in a bin folder elsewhere), ./models, and models/ beside the
+ * program's folder (the source tree of a build folder). Writes the path into buf and returns
+ * 0; when none has it, prints one error naming every folder looked in and returns -1. */
 int cli_default_model(char *buf, size_t len);
+/* The data folder of the install prefix compiled in (PREFIX/share). */
+const char *cli_data_dir(void);
 /* 1 when a and b name the same existing file. */
 int cli_same_file(const char *a, const char *b);
 /* Checks before any work that path can be written: a known image extension and an

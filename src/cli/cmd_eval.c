@@ -171,11 +171,7 @@ static int eval_pipeline(const pipeline_args *a, report *rep) {
   rep->trimap = use_trimap;
   const char *model_path = a->model;
   if (!model_path) {
-    if (cli_default_model(model_buf, sizeof model_buf) != 0) {
-      cli_error("no model found at %s: run scripts/fetch-models.sh or pass --model PATH",
-                model_buf);
-      return 1;
-    }
+    if (cli_default_model(model_buf, sizeof model_buf) != 0) return 1;
     model_path = model_buf;
   }
   if (a->save_pred && !is_dir(a->save_pred)) {

@@ -34,7 +34,8 @@ static void usage(void) {
   printf("usage: cutout serve [options]   (or: cutout s)\n"
          "  -p, --port P        port to listen on (default 8080; 0: any free port)\n"
          "      --host ADDR     address to listen on (default 127.0.0.1; 0.0.0.0: all)\n"
-         "  -m, --model PATH    ONNX model (default models/isnet-fp16.onnx, or $CUTOUT_MODEL)\n"
+         "  -m, --model PATH    ONNX model (default: $CUTOUT_MODEL, or isnet-fp16.onnx from\n"
+         "                      the first model folder that has it, as 'cutout help' lists)\n"
          "  -j, --jobs N        requests processed at once (default %d; the network runs one\n"
          "                      at a time, decoding and encoding overlap it)\n"
          "      --queue N       requests accepted beyond those, waiting (default %d); more\n"
@@ -113,11 +114,7 @@ int cmd_serve(int argc, char **argv) {
   }
   char model_buf[4096];
   if (!model_path) {
-    if (cli_default_model(model_buf, sizeof model_buf) != 0) {
-      cli_error("no model found at %s: run scripts/fetch-models.sh or pass --model PATH",
-                model_buf);
-      return 1;
-    }
+    if (cli_default_model(model_buf, sizeof model_buf) != 0) return 1;
     model_path = model_buf;
   }
   ct_model *model = NULL;

@@ -29,8 +29,16 @@ static void usage(FILE *f) {
           "%s"
           "      --debug-dir D  write the intermediate masks into folder D (global.png,\n"
           "                     tiles.png, tiles-chosen.png, fused.png, trimap.png, matte.png)\n"
-          "  -q, --quiet        print nothing but errors\n",
-          ct_version(), remove_args_help);
+          "  -q, --quiet        print nothing but errors\n"
+          "\n"
+          "models: without --model, $CUTOUT_MODEL, else isnet-fp16.onnx from the first of\n"
+          "  $XDG_DATA_HOME/cutout/models (default ~/.local/share/cutout/models)\n"
+          "  %s/cutout/models (the install prefix's)\n"
+          "  PREFIX/share/cutout/models, when the program runs from PREFIX/bin\n"
+          "  ./models, then models/ beside the program's folder\n"
+          "scripts/fetch-models.sh --to DIR (installed: PREFIX/share/cutout/fetch-models.sh)\n"
+          "puts the models in DIR.\n",
+          ct_version(), remove_args_help, cli_data_dir());
 }
 
 int main(int argc, char **argv) {

@@ -38,7 +38,8 @@ static int parse_colour(const char *s, uint8_t c[4]) {
 }
 
 const char remove_args_help[] =
-    "  -m, --model PATH   ONNX model (default models/isnet-fp16.onnx, or $CUTOUT_MODEL)\n"
+    "  -m, --model PATH   ONNX model (default: $CUTOUT_MODEL, or isnet-fp16.onnx from\n"
+    "                     the first model folder that has it, as 'cutout help' lists)\n"
     "      --mask         write the alpha mask alone (greyscale)\n"
     "      --tiles        refine edges at the photo's own resolution: the network also\n"
     "                     runs on tiles where the global mask is uncertain\n"
@@ -199,10 +200,7 @@ int remove_args_model(const remove_args *r, char *buf, size_t len, const char **
     *path = r->model;
     return 0;
   }
-  if (cli_default_model(buf, len) != 0) {
-    cli_error("no model found at %s: run scripts/fetch-models.sh or pass --model PATH", buf);
-    return -1;
-  }
+  if (cli_default_model(buf, len) != 0) return -1;
   *path = buf;
   return 0;
 }

@@ -21,34 +21,6 @@ void cli_error(const char *fmt, ...) {
   va_end(ap);
 }
 
-static int exists(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
-int cli_default_model(char *buf, size_t len) {
-  const char *env = getenv("CUTOUT_MODEL");
-  if (env && env[0]) {
-    snprintf(buf, len, "%s", env);
-    return 0;
-  }
-  snprintf(buf, len, "models/isnet-fp16.onnx");
-  if (exists(buf)) return 0;
-  char exe[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    exe[n] = 0;
-    char *slash = strrchr(exe, '/');
-    if (slash) {
-      *slash = 0;
-      snprintf(buf, len, "%s/../models/isnet-fp16.onnx", exe);
-      if (exists(buf)) return 0;
-    }
-  }
-  snprintf(buf, len, "models/isnet-fp16.onnx");
-  return -1;
-}
-
 int cli_same_file(const char *a, const char *b) {
   struct stat sa, sb;
   if (stat(a, &sa) != 0 || stat(b, &sb) != 0) return 0;
