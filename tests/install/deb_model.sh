@@ -66,7 +66,7 @@ expect 0 dpkg --root="$root" --force-depends --force-not-root -i "$deb"
 check "dpkg lists cutout as installed" \
   test "$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f '${Status}' cutout)" = "install ok installed"
 expect 0 "$root/usr/bin/cutout" version
-check "the installed program is version $version" grep -qx "cutout $version" "$tmp/stdout"
+check "the installed program is version $version" grep -qE "^cutout $version( |$)" "$tmp/stdout"
 # The model in the user's data folder, the program run from elsewhere.
 mkdir -p "$tmp/data/cutout/models"
 ln -s "$(readlink -f "$model")" "$tmp/data/cutout/models/isnet-fp16.onnx"

@@ -563,20 +563,22 @@ static void test_conv_cl(void) {
     o->block = yb;
     CHECK(nn_tensor_alloc(o, &err) == NN_OK);
     if (sum) memcpy(o->data, sr->data, nn_nbytes(sr));
+    int rc = nn_op_Conv.run(&t.node, cin_, sum ? 4 : 3, outs, 1, &err);
     if (!nn_bf16_available()) {
-      /* oneDNN has no bfloat16 convolution at this ISA (the layout pass never makes this
-       * layout here): the run fails with a message, it does not crash */
-      int rc = nn_op_Conv.run(&t.node, cin_, sum ? 4 : 3, outs, 1, &err);
-      printf("Conv %lld->%lld channels-last without bfloat16 kernels: %s\n", (long long)cin,
+      /* The layout pass never makes this layout here; oneDNN may still run it (emulating
+       * bfloat16 on plain AVX-512) or have no kernel for it (AVX2): the run either fails
+       * with a message or is checked as anywhere else, it never crashes. */
+      printf("Conv %lld->%lld channels-last without bfloat16 hardware: %s\n", (long long)cin,
              (long long)cout, rc ? err.msg : "ran");
-      CHECK(rc == NN_EUNSUPPORTED && strstr(err.msg, "oneDNN"));
-      CHECK(!fast);
-      nn_op_Conv.release(&t.node);
-      nn_tensor *all[] = {x, w, b, s, xr, sr, wr, wp, xp, sp, o};
-      for (int i = 0; i < 11; i++) nn_tensor_free(all[i]);
-      continue;
+      if (rc) {
+        CHECK(rc == NN_EUNSUPPORTED && strstr(err.msg, "oneDNN"));
+        nn_op_Conv.release(&t.node);
+        nn_tensor *all[] = {x, w, b, s, xr, sr, wr, wp, xp, sp, o};
+        for (int i = 0; i < 11; i++) nn_tensor_free(all[i]);
+        continue;
+      }
     }
-    CHECK(nn_op_Conv.run(&t.node, cin_, sum ? 4 : 3, outs, 1, &err) == NN_OK);
+    CHECK(rc == NN_OK);
     got = yb ? bh_convert(o, 0) : o;
     nn_tensor *ro = calloc(1, sizeof *ro), *routs[1] = {ro};
     CHECK(nn_op_Conv.shape(&t.node, pin, sum ? 4 : 3, routs, 1, &err) == NN_OK);
