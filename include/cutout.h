@@ -70,6 +70,17 @@ typedef enum ct_precision {
 } ct_precision;
 void ct_set_precision(ct_precision p);
 
+/* Prepared models outlive the process: ct_model_load and ct_refiner_load keep each model
+ * as it runs on this CPU (its optimised graph, its weights in the kernels' layouts) in a
+ * cache file, and later loads map that file instead of parsing the model and transforming
+ * its weights again. A file is keyed by the model's content hash, the engine's build,
+ * oneDNN's version, the CPU's instruction set and the arithmetic; one that is damaged,
+ * truncated, stale or foreign is never used but made again; files are written whole or not
+ * at all; a cache that cannot be written only costs time. dir: the folder; NULL: the
+ * default, $CUTOUT_CACHE_DIR, else $XDG_CACHE_HOME/cutout, else ~/.cache/cutout. enabled 0:
+ * no cache. Process-wide; applies to later loads. */
+void ct_set_cache(int enabled, const char *dir);
+
 /* ---- Images: 8-bit, interleaved, 1 (grey), 3 (RGB) or 4 (RGBA) channels. ---- */
 typedef struct ct_img ct_image;
 
@@ -100,6 +111,9 @@ ct_status ct_model_load(const char *path, ct_model **out, ct_error *err);
 void ct_model_free(ct_model *model);
 /* The network's input size (1024x1024 for ISNet). */
 void ct_model_input_size(const ct_model *model, int *width, int *height);
+/* What the prepared-model cache did at the model's load: "used FILE", "written FILE",
+ * "rebuilt FILE: why", "not written FILE: why" or "off". */
+const char *ct_model_cache_note(const ct_model *model);
 
 /* ---- Removing the background. ---- */
 /* Alpha matting over the trimap's unknown band (ct_matte). */

@@ -17,7 +17,7 @@ BUILD_DIR=$ROOT/build
 APT_PACKAGES=(
   build-essential cmake pkg-config
   libvips-dev libvips-tools libdnnl-dev libopenblas-dev libprotobuf-c-dev protobuf-c-compiler
-  libonnx-dev libonnx-testdata libvlfeat-dev libcjson-dev libmicrohttpd-dev
+  libonnx-dev libonnx-testdata libvlfeat-dev libcjson-dev libmicrohttpd-dev libxxhash-dev
   libopencv-contrib-dev
   curl chromium wrk time valgrind
   dpkg-dev lintian

@@ -44,6 +44,8 @@ static void usage(void) {
          "      --max-pixels N  largest image in pixels, read from its header (default %llu)\n"
          "  -t, --threads N     threads of the network (default: all cores)\n"
          "  -q, --quiet         no request log lines\n"
+         "      --no-cache      prepare the model from its file, without the prepared-model\n"
+         "                      cache ($CUTOUT_CACHE_DIR, else ~/.cache/cutout)\n"
          "POST /api/remove (multipart field 'file', or the raw image as the body);\n"
          "GET /healthz; the web page at /.\n",
          SV_DEFAULT_JOBS, SV_DEFAULT_QUEUE, (unsigned long long)SV_DEFAULT_MAX_PIXELS);
@@ -62,6 +64,9 @@ int cmd_serve(int argc, char **argv) {
       return 0;
     } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
       cfg.quiet = 1;
+      continue;
+    } else if (!strcmp(a, "--no-cache")) {
+      ct_set_cache(0, NULL);
       continue;
     }
     if (!v || a[0] != '-') {

@@ -67,8 +67,10 @@ const char remove_args_help[] =
     "                     estimated foreground colour, with no trace of the background)\n"
     "      --bg-color C   put the cutout over colour C: R,G,B (opaque) or R,G,B,A\n"
     "      --bg-image F   put the cutout over image F, scaled to cover the photo\n"
-    "      --precision P  auto (default: bfloat16 convolutions where the CPU has AMX,\n"
-    "                     float32 elsewhere), f32 or bf16\n"
+    "      --precision P  auto (default: bfloat16 convolutions where the CPU multiplies\n"
+    "                     bfloat16, AVX512_BF16 or AMX; float32 elsewhere), f32 or bf16\n"
+    "      --no-cache     prepare the model from its file, without the prepared-model\n"
+    "                     cache ($CUTOUT_CACHE_DIR, else ~/.cache/cutout)\n"
     "  -t, --threads N    worker threads (default: all cores)\n";
 
 /* A positive number of pixels or threads for option name; -1 after saying why not. */
@@ -91,6 +93,8 @@ int remove_args_parse(int argc, char **argv, int *i, remove_args *r) {
     r->channels = 1;
   } else if (!strcmp(a, "--no-fg")) {
     r->no_fg = 1;
+  } else if (!strcmp(a, "--no-cache")) {
+    r->no_cache = 1;
   } else if (!has_next) {
     return 0; /* the options below take a value */
   } else if (!strcmp(a, "-m") || !strcmp(a, "--model")) {
@@ -217,6 +221,7 @@ int remove_args_apply(const remove_args *r, ct_remove_options *opts, remove_inpu
                       ct_error *err) {
   memset(in, 0, sizeof *in);
   if (r->precision_set) ct_set_precision(r->precision);
+  if (r->no_cache) ct_set_cache(0, NULL);
   opts->mask_only = r->mask;
   opts->tiles = r->tiles;
   opts->tile_size = r->tile;

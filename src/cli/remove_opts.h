@@ -20,6 +20,7 @@ typedef struct remove_args {
   int precision_set;    /* --precision given */
   ct_precision precision;
   int no_fg;            /* --no-fg */
+  int no_cache;         /* --no-cache */
   int bg_color_set;     /* --bg-color given */
   uint8_t bg_color[4];
   const char *bg_image; /* --bg-image FILE */

@@ -20,5 +20,7 @@ typedef struct nn_err {
 /* Records code and message in err (if not NULL) and returns code. */
 int nn_fail(nn_err *err, nn_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Puts "<what>: " before err's message (when err is not NULL), cut to fit. */
+void nn_err_prefix(nn_err *err, const char *what);
 
 #endif

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "nn/mem.h"
 #include "nn/nn.h"
 #include "nn/op.h"
 
@@ -90,9 +91,14 @@ int nn_run(nn_graph *g, nn_tensor *const *inputs, int n_inputs, nn_tensor **outp
     }
   }
   int rc = NN_OK;
-  if (g->plan_offset && !g->arena) {
-    g->arena = aligned_alloc(64, g->plan_size ? g->plan_size : 64);
-    if (!g->arena) rc = nn_fail(err, NN_ENOMEM, "out of memory for a %zu-byte arena", g->plan_size);
+  if (g->plan_offset && (!g->arena || g->arena_size < g->plan_size)) {
+    nn_mem_free(g->arena, g->arena_size); /* (a plan made again may need more) */
+    g->arena_size = g->plan_size ? g->plan_size : 64;
+    g->arena = nn_mem_alloc(g->arena_size);
+    if (!g->arena) {
+      g->arena_size = 0;
+      rc = nn_fail(err, NN_ENOMEM, "out of memory for a %zu-byte arena", g->plan_size);
+    }
   }
   for (int i = 0; i < n_inputs && !rc; i++)
     rc = nn_bind_input(g, i, inputs[i], &rt[g->inputs[i]], err);

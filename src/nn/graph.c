@@ -1,7 +1,9 @@
 #include "nn/graph.h"
+#include "nn/mem.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "nn/op.h"
 
@@ -48,7 +50,8 @@ void nn_graph_free(nn_graph *g) {
   free(g->outputs);
   free(g->prof_sec);
   free(g->plan_offset);
-  free(g->arena);
+  nn_mem_free(g->arena, g->arena_size);
+  if (g->map) munmap(g->map, g->map_size);
   free(g);
 }
 
@@ -108,6 +111,24 @@ const nn_attr *nn_attr_get(const nn_node *n, const char *name) {
   for (int i = 0; i < n->n_attr; i++)
     if (strcmp(n->attrs[i].name, name) == 0) return &n->attrs[i];
   return NULL;
+}
+
+int nn_attr_set_int(nn_node *n, const char *name, int64_t value) {
+  for (int i = 0; i < n->n_attr; i++)
+    if (strcmp(n->attrs[i].name, name) == 0) {
+      if (n->attrs[i].type != NN_ATTR_INT) return NN_EINVAL;
+      n->attrs[i].i = value;
+      return NN_OK;
+    }
+  nn_attr *a = realloc(n->attrs, sizeof *a * (size_t)(n->n_attr + 1));
+  if (!a) return NN_ENOMEM;
+  n->attrs = a;
+  memset(&a[n->n_attr], 0, sizeof *a);
+  if (!(a[n->n_attr].name = strdup(name))) return NN_ENOMEM;
+  a[n->n_attr].type = NN_ATTR_INT;
+  a[n->n_attr].i = value;
+  n->n_attr++;
+  return NN_OK;
 }
 
 int64_t nn_attr_int(const nn_node *n, const char *name, int64_t def) {

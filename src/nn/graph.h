@@ -42,6 +42,8 @@ typedef struct nn_node {
   nn_attr *attrs;
   const struct nn_op *op;
   void *params; /* op-owned: parsed attributes, cached primitives */
+  size_t scratch; /* bytes of the running thread's scratch (nn_scratch) its runs take, as
+                     its pack found (nn_pass_pack takes the largest at once) */
 } nn_node;
 
 typedef struct nn_value {
@@ -65,6 +67,9 @@ typedef struct nn_graph {
   int64_t *plan_offset;    /* per value: its offset in the arena, -1 outside (nn_pass_plan) */
   size_t plan_size;        /* arena bytes; 0 without a plan */
   void *arena;             /* allocated by the first nn_run, kept for the next ones */
+  size_t arena_size;       /* its bytes (nn/mem.h) */
+  void *map;               /* a mapped prepared-model cache file the constants point into */
+  size_t map_size;         /* (nn/cache.h), unmapped with the graph */
   double *prof_sec;        /* per-node run time, when profiling (nn_profile_enable) */
   int prof_runs;
 } nn_graph;
@@ -91,5 +96,10 @@ const char *nn_attr_str(const nn_node *n, const char *name, const char *def);
 /* Pointer to the ints and their count (*count = 0, NULL when absent). */
 const int64_t *nn_attr_ints(const nn_node *n, const char *name, int *count);
 const float *nn_attr_floats(const nn_node *n, const char *name, int *count);
+/* Sets (or adds) an integer attribute: NN_OK, NN_ENOMEM, or NN_EINVAL when the name is taken
+ * by an attribute of another type. Passes record what they decided this way (names in
+ * "cutout." are the engine's own; model files cannot use them), so the graph alone says how
+ * it runs. */
+int nn_attr_set_int(nn_node *n, const char *name, int64_t value);
 
 #endif

@@ -14,12 +14,19 @@
 int nn_prepare(nn_graph *g, nn_err *err);
 
 /* Makes a prepared graph fast: float16 computed in float32, Relu and Add fused into
- * convolutions, activations in the channel-blocked layout, one planned arena. (The exact
- * float16 rounding of Cast is kept only without it.) */
+ * convolutions, activations in the channel-blocked layout, one planned arena, and where the
+ * shapes are known each node's work done once now (nn_pass_pack: oneDNN primitives, weights
+ * in their layouts). (The exact float16 rounding of Cast is kept only without it.) */
 int nn_optimize(nn_graph *g, nn_err *err);
 
 /* Loads a model to run: nn_onnx_load_file, nn_prepare, nn_optimize. */
 int nn_load(const char *path, nn_graph **out, nn_err *err);
+
+/* The same from the bytes of an ONNX file, keeping only its first `outputs` outputs (0: all),
+ * and without the plain copies of the weights that were packed: the graph then runs at the
+ * precision in force now only (nn/precision.h; load it again for another). The prepared-model
+ * cache (nn/cache.h) loads through this. */
+int nn_load_buffer(const void *buf, size_t len, int outputs, nn_graph **out, nn_err *err);
 
 /* Keeps only the first n graph outputs and drops the nodes only the others needed. */
 int nn_keep_outputs(nn_graph *g, int n, nn_err *err);

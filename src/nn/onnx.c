@@ -182,6 +182,9 @@ static int convert_attr(const Onnx__NodeProto *np, const Onnx__AttributeProto *a
                         nn_err *err) {
   a->name = strdup(ap->name ? ap->name : "");
   if (!a->name) return nn_fail(err, NN_ENOMEM, "out of memory");
+  if (!strncmp(a->name, "cutout.", 7)) /* the engine's own (nn_attr_set_int) */
+    return nn_fail(err, NN_EFORMAT, "%s node '%s': attribute '%s' is reserved",
+                   np->op_type ? np->op_type : "", np->name ? np->name : "", a->name);
   a->type = (nn_attr_type)ap->type;
   switch (ap->type) {
     case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT: a->f = ap->f; break;
@@ -392,14 +395,6 @@ int nn_onnx_load_file(const char *path, nn_graph **out, nn_err *err) {
   if (nn_read_file(path, &buf, &len, err)) return err ? err->code : NN_EIO;
   int rc = nn_onnx_load_buffer(buf, len, out, err);
   free(buf);
-  if (rc && err) { /* prefix the message with the path */
-    size_t pl = strlen(path) + 2, cap = sizeof err->msg;
-    if (pl < cap / 2) {
-      memmove(err->msg + pl, err->msg, cap - pl);
-      err->msg[cap - 1] = 0;
-      memcpy(err->msg, path, pl - 2);
-      memcpy(err->msg + pl - 2, ": ", 2);
-    }
-  }
+  if (rc) nn_err_prefix(err, path);
   return rc;
 }

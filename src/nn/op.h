@@ -21,11 +21,29 @@
  *   state    the op's internal state that changes from run to run (a random generator's),
  *            as bytes that training checkpoints keep: *data points into node->params.
  *            NULL: none.
+ *   pack     once at load, when every shape is known (nn_pack): prepares what each run of
+ *            the node needs (a oneDNN primitive, weights in its kernel's layout), given the
+ *            inputs (constants with their data) and outputs as planned (data NULL). prev,
+ *            when not NULL, is what packed() gave for the same node in an earlier process
+ *            (from the prepared-model cache): the op takes it instead of redoing the work
+ *            when it fits what the op would make now (it checks), else ignores it. NULL:
+ *            nothing to prepare.
+ *   packed   what pack prepared, for the cache: p's meta (small, for the fit check) and data
+ *            (the bulk), both pointing into node->params, and in p->replaces the bit of each
+ *            input (1 << k) whose data runs no longer read. Returns 0 when there is nothing
+ *            to keep. NULL: never anything.
  * Omitted optional inputs arrive as NULL pointers; omitted outputs likewise. */
 #ifndef CUTOUT_NN_OP_H
 #define CUTOUT_NN_OP_H
 #include "nn/graph.h"
 #include "nn/tensor.h"
+
+/* What an op prepared at load (nn_op.packed, nn_op.pack). */
+typedef struct nn_packed {
+  const void *meta, *data;
+  size_t meta_bytes, data_bytes;
+  unsigned replaces; /* bit k: input k's data is not needed by runs */
+} nn_packed;
 
 typedef struct nn_op {
   const char *name;
@@ -41,6 +59,9 @@ typedef struct nn_op {
   int (*backward)(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *const *out,
                   int n_out, nn_tensor *const *dout, nn_tensor **din, nn_err *err);
   void (*state)(nn_node *node, void **data, size_t *bytes);
+  int (*pack)(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *const *out, int n_out,
+              const nn_packed *prev, nn_err *err);
+  int (*packed)(const nn_node *node, nn_packed *p);
 } nn_op;
 
 /* The op for (domain, op_type); NULL when unknown. "" and "ai.onnx" are the default domain. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nn/isa.h"
+#include "nn/mem.h"
 
 static nn_precision requested = NN_PREC_AUTO;
 
@@ -38,7 +39,7 @@ static int scratch_key_ok;
 
 static void scratch_free(void *p) {
   scratch *s = p;
-  if (s) free(s->data);
+  if (s) nn_mem_free(s->data, s->size);
   free(s);
 }
 
@@ -59,9 +60,11 @@ void *nn_scratch(size_t bytes) {
   }
   if (s->size < bytes) {
     size_t size = (bytes + 63) / 64 * 64;
-    void *d = aligned_alloc(64, size);
+    nn_mem_free(s->data, s->size); /* (before taking the larger block: less at once) */
+    s->data = NULL;
+    s->size = 0;
+    void *d = nn_mem_alloc(size);
     if (!d) return NULL;
-    free(s->data);
     s->data = d;
     s->size = size;
   }

@@ -11,20 +11,39 @@ int nn_prepare(nn_graph *g, nn_err *err) {
   return rc;
 }
 
-int nn_optimize(nn_graph *g, nn_err *err) {
+/* The optimising passes; outputs > 0 keeps only the first outputs (before any work on the
+ * rest); drop: see nn_pass_pack. */
+static int optimize(nn_graph *g, int outputs, int drop, nn_err *err) {
   int rc = nn_pass_widen_fp16(g, err);
-  if (!rc) rc = nn_pass_prune(g, err);
+  if (!rc) rc = outputs ? nn_keep_outputs(g, outputs, err) : nn_pass_prune(g, err);
   if (!rc) rc = nn_pass_fuse(g, err);
   if (!rc) rc = nn_pass_layout(g, err);
   if (!rc) rc = nn_pass_plan(g, err);
+  if (!rc) rc = nn_pass_pack(g, NULL, drop, err);
   return rc;
 }
+
+int nn_optimize(nn_graph *g, nn_err *err) { return optimize(g, 0, 0, err); }
 
 int nn_load(const char *path, nn_graph **out, nn_err *err) {
   int rc = nn_onnx_load_file(path, out, err);
   if (rc) return rc;
   rc = nn_prepare(*out, err);
   if (!rc) rc = nn_optimize(*out, err);
+  if (rc) {
+    nn_graph_free(*out);
+    *out = NULL;
+  }
+  return rc;
+}
+
+int nn_load_buffer(const void *buf, size_t len, int outputs, nn_graph **out, nn_err *err) {
+  int rc = nn_onnx_load_buffer(buf, len, out, err);
+  if (rc) return rc;
+  if (outputs > (*out)->n_outputs)
+    rc = nn_fail(err, NN_EINVAL, "the model has %d outputs, not %d", (*out)->n_outputs, outputs);
+  if (!rc) rc = nn_prepare(*out, err);
+  if (!rc) rc = optimize(*out, outputs, 1, err);
   if (rc) {
     nn_graph_free(*out);
     *out = NULL;

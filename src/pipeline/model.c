@@ -1,22 +1,59 @@
 /* Loading a segmentation network and running it on a photo. */
 #include "pipeline/model.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "image/image.h"
+#include "nn/cache.h"
 #include "nn/layout.h"
 
 #define DEFAULT_SIZE 1024
 
-/* The model's graph, optimised for the precision in force now. */
-static ct_status load_graph(const char *path, nn_graph **out, ct_error *err) {
+/* The prepared-model cache (nn/cache.h): on unless ct_set_cache turned it off. */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static int cache_off;
+static char cache_dir[1024]; /* "": the default folder */
+
+void ct_set_cache(int enabled, const char *dir) {
+  pthread_mutex_lock(&cache_lock);
+  cache_off = !enabled;
+  snprintf(cache_dir, sizeof cache_dir, "%s", dir && enabled ? dir : "");
+  pthread_mutex_unlock(&cache_lock);
+}
+
+ct_status ct_load_network(const char *path, int outputs, nn_graph **out, char *cache_note,
+                          size_t note_len, ct_error *err) {
+  char dir[1024] = "";
+  pthread_mutex_lock(&cache_lock);
+  int on = !cache_off && (cache_dir[0] ? snprintf(dir, sizeof dir, "%s", cache_dir) > 0
+                                       : nn_cache_default_dir(dir, sizeof dir));
+  pthread_mutex_unlock(&cache_lock);
+  nn_load_opts o = {.outputs = outputs, .cache_dir = on ? dir : NULL};
+  nn_load_info info;
   nn_err e = {0};
+  *out = NULL;
+  if (nn_load_prepared(path, &o, out, &info, &e)) return ct_from_nn(err, &e);
+  if (cache_note) {
+    static const char *const what[] = {"off", "used", "written", "rebuilt", "not written"};
+    snprintf(cache_note, note_len, "%s%s%s%s%s", what[info.cache], info.file[0] ? " " : "",
+             info.file, info.note[0] ? ": " : "", info.note);
+  }
+  return CT_OK;
+}
+
+/* The model's graph, optimised for the precision in force now. */
+static ct_status load_graph(ct_model *m, const char *path, nn_graph **out, ct_error *err) {
   nn_graph *g;
   *out = NULL;
-  if (nn_load(path, &g, &e)) return ct_from_nn(err, &e);
-  if (g->n_inputs < 1 || g->n_outputs < 1 || nn_keep_outputs(g, 1, &e)) {
+  ct_status st = ct_load_network(path, 1, &g, m->cache_note, sizeof m->cache_note, err);
+  if (st == CT_ERR_ARGUMENT) /* (the model has no outputs to keep) */
+    st = ct_fail(err, CT_ERR_MODEL, "%s: the model needs an image input and a mask output",
+                 path);
+  if (st) return st;
+  if (g->n_inputs < 1 || g->n_outputs < 1) {
     nn_graph_free(g);
     return ct_fail(err, CT_ERR_MODEL, "%s: the model needs an image input and a mask output",
                    path);
@@ -40,10 +77,14 @@ ct_status ct_model_load(const char *path, ct_model **out, ct_error *err) {
   if (!path || !out) return ct_fail(err, CT_ERR_ARGUMENT, "no model path or result given");
   *out = NULL;
   nn_graph *g;
-  ct_status st = load_graph(path, &g, err);
-  if (st) return st;
   ct_model *m = calloc(1, sizeof *m);
-  if (!m || !(m->path = strdup(path))) {
+  if (!m) return ct_fail(err, CT_ERR_MEMORY, "out of memory");
+  ct_status st = load_graph(m, path, &g, err);
+  if (st) {
+    free(m);
+    return st;
+  }
+  if (!(m->path = strdup(path))) {
     nn_graph_free(g);
     free(m);
     return ct_fail(err, CT_ERR_MEMORY, "out of memory");
@@ -114,7 +155,7 @@ ct_status ct_model_run(ct_model *m, const float *input, float **mask, ct_error *
   ct_status st = CT_OK;
   if (m->graph->layout != nn_layout_active()) { /* the precision changed since the load */
     nn_graph *g;
-    st = load_graph(m->path, &g, err);
+    st = load_graph(m, m->path, &g, err);
     if (!st) {
       nn_graph_free(m->graph);
       m->graph = g;
@@ -143,3 +184,5 @@ ct_status ct_model_run(ct_model *m, const float *input, float **mask, ct_error *
   free(outs);
   return st;
 }
+
+const char *ct_model_cache_note(const ct_model *m) { return m ? m->cache_note : ""; }

@@ -12,7 +12,14 @@ struct ct_model {
   pthread_mutex_t lock;  /* one run at a time: runs share the graph's arena and primitives */
   int width, height;     /* network input size */
   float mean[3], scale[3]; /* input = (pixel/255 - mean) * scale */
+  char cache_note[1200];   /* what the prepared-model cache did at the last load */
 };
+
+/* A network's graph from path, ready to run at the precision in force now, its first
+ * `outputs` outputs kept (0: all), through the prepared-model cache as ct_set_cache says;
+ * cache_note (may be NULL) gets a line on what the cache did. */
+ct_status ct_load_network(const char *path, int outputs, nn_graph **out, char *cache_note,
+                          size_t note_len, ct_error *err);
 
 /* Runs the network on a photo resized to the input size; *mask (width*height floats in
  * [0,1], malloc'd) is the first output. */

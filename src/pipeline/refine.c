@@ -9,6 +9,7 @@
 #include "image/image.h"
 #include "nn/layout.h"
 #include "nn/nn.h"
+#include "pipeline/model.h"
 #include "pipeline/tiles.h"
 
 struct ct_refiner {
@@ -22,11 +23,17 @@ struct ct_refiner {
  * input's side. */
 static ct_status load_graph(const char *path, nn_graph **out, int *side, ct_error *err) {
   nn_graph *g = NULL;
-  nn_err e;
   *out = NULL;
-  if (nn_load(path, &g, &e))
-    return ct_fail(err, e.code == NN_ENOMEM ? CT_ERR_MEMORY : CT_ERR_MODEL, "refiner %s: %s",
-                   path, e.msg);
+  ct_status st = ct_load_network(path, 0, &g, NULL, 0, err);
+  if (st) {
+    if (err) { /* named as the refiner */
+      memmove(err->message + 8, err->message, sizeof err->message - 8);
+      memcpy(err->message, "refiner ", 8);
+      err->message[sizeof err->message - 1] = 0;
+      err->code = st == CT_ERR_MEMORY ? st : CT_ERR_MODEL;
+    }
+    return st == CT_ERR_MEMORY ? st : CT_ERR_MODEL;
+  }
   const nn_tensor *in = g->n_inputs == 1 ? &g->values[g->inputs[0]].t : NULL;
   if (!in || in->ndim != 4 || in->dims[0] != 1 || in->dims[1] != 5 || in->dims[2] < 32 ||
       in->dims[2] != in->dims[3] || g->n_outputs < 1) {

@@ -8,11 +8,11 @@ endforeach()
 
 add_test(NAME batch/errors COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/errors.sh $<TARGET_FILE:cutout_cli>)
 set_tests_properties(batch/errors PROPERTIES
-  SKIP_RETURN_CODE 77 LABELS batch ENVIRONMENT "CUTOUT_SOURCE_DIR=${CMAKE_SOURCE_DIR};OMP_NUM_THREADS=2")
+  SKIP_RETURN_CODE 77 LABELS batch ENVIRONMENT "${CUTOUT_TEST_ENV}")
 foreach(t model resume_model interrupt_model)
   add_test(NAME batch/${t}
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/${t}.sh $<TARGET_FILE:cutout_cli>)
   set_tests_properties(batch/${t} PROPERTIES
     SKIP_RETURN_CODE 77 LABELS "batch;models" RUN_SERIAL TRUE TIMEOUT 300
-    ENVIRONMENT "CUTOUT_SOURCE_DIR=${CMAKE_SOURCE_DIR};OMP_NUM_THREADS=2")
+    ENVIRONMENT "${CUTOUT_TEST_ENV}")
 endforeach()

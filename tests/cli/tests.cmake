@@ -11,4 +11,4 @@ set_tests_properties(cli/errors cli/remove cli/tiles cli/matting cli/trimap cli/
   cli/valgrind_skip
   PROPERTIES
   SKIP_RETURN_CODE 77 LABELS cli
-  ENVIRONMENT "CUTOUT_SOURCE_DIR=${CMAKE_SOURCE_DIR};OMP_NUM_THREADS=2")
+  ENVIRONMENT "${CUTOUT_TEST_ENV}")

@@ -10,11 +10,11 @@ add_test(NAME install/prefix_model
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/prefix_model.sh ${CMAKE_BINARY_DIR})
 set_tests_properties(install/prefix_model PROPERTIES
   SKIP_RETURN_CODE 77 LABELS "install;models" RUN_SERIAL TRUE TIMEOUT 300
-  ENVIRONMENT "CUTOUT_SOURCE_DIR=${CMAKE_SOURCE_DIR};OMP_NUM_THREADS=2")
+  ENVIRONMENT "${CUTOUT_TEST_ENV}")
 # install/deb_model: scripts/make-deb.sh on this build, the package installed into a scratch
 # root and removed again, its program run there, lintian's errors none.
 add_test(NAME install/deb_model
   COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/deb_model.sh ${CMAKE_BINARY_DIR})
 set_tests_properties(install/deb_model PROPERTIES
   SKIP_RETURN_CODE 77 LABELS "install;models" RUN_SERIAL TRUE TIMEOUT 300
-  ENVIRONMENT "CUTOUT_SOURCE_DIR=${CMAKE_SOURCE_DIR};OMP_NUM_THREADS=2")
+  ENVIRONMENT "${CUTOUT_TEST_ENV}")

@@ -546,8 +546,9 @@ static void test_conv_cl(void) {
     tn_init(&t, &nn_op_Conv, 3);
     tn_ints(&t, "pads", (int64_t[]){1, 1, 1, 1}, 4);
     nn_err err;
+    tn_int(&t, "cutout.relu", 1); /* a Relu fused in, as nn_pass_fuse records it */
     CHECK(nn_op_Conv.prepare(&t.node, &err) == NN_OK);
-    nn_conv_fuse_relu(&t.node);
+    CHECK(nn_conv_fused_relu(&t.node));
     if (sum) { /* as nn_conv_fuse_sum makes it: the addend as input 3 */
       ((nn_conv_params *)t.node.params)->sum = 1;
       t.node.n_in = 4;

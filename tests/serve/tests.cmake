@@ -12,4 +12,4 @@ add_test(NAME serve/web_model
   COMMAND node ${CMAKE_CURRENT_LIST_DIR}/web_model.js $<TARGET_FILE:cutout_cli>)
 set_tests_properties(serve/api_model serve/web_model PROPERTIES
   SKIP_RETURN_CODE 77 LABELS "serve;models" RUN_SERIAL TRUE TIMEOUT 300
-  ENVIRONMENT "CUTOUT_SOURCE_DIR=${CMAKE_SOURCE_DIR};CUTOUT_BINARY_DIR=${CMAKE_BINARY_DIR};OMP_NUM_THREADS=2")
+  ENVIRONMENT "${CUTOUT_TEST_ENV}")

@@ -7,7 +7,9 @@
 #include "nn/ops/conv_common.h"
 
 static int conv_prepare(nn_node *node, nn_err *err) {
-  if (node->n_in > 3) return nn_node_fail(node, err, NN_EINVAL, "Conv takes 2 or 3 inputs");
+  /* (a 4th input only with an Add fused in, as a graph from the cache has it) */
+  if (node->n_in > 3 + (nn_attr_int(node, "cutout.sum", 0) != 0))
+    return nn_node_fail(node, err, NN_EINVAL, "Conv takes 2 or 3 inputs");
   return nn_conv_prepare(node, err);
 }
 
@@ -70,6 +72,22 @@ static int conv_blocked(const nn_node *node, nn_tensor *const *in, int n_in, int
          nn_conv_blocked_ok(node, in[0], in[1], block);
 }
 
+/* At load: the primitive and the weights in its layout, for convolutions with constant
+ * weights (the planned input's layout and shape). */
+static int conv_pack(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *const *out,
+                     int n_out, const nn_packed *prev, nn_err *err) {
+  (void)n_out;
+  const nn_tensor *x = in[0], *w = in[1], *b = n_in > 2 ? in[2] : NULL;
+  /* (weights that are no constant have no data now: made at run; a cached pack's weights
+   * have none either, their plain copy not kept) */
+  if ((!w->data && !prev) || x->dtype != NN_F32 || w->dtype != NN_F32) return NN_OK;
+  nn_conv_geom g;
+  int64_t dims[NN_MAX_DIMS];
+  int rc = nn_conv_geometry(node, x, w, &g, dims, err);
+  if (rc) return rc == NN_EUNKNOWN ? NN_OK : rc;
+  return nn_conv_pack(node, &g, x->block, w->data, b != NULL, out[0]->block, prev, err);
+}
+
 /* Training: the gradients of x, w and b (plain float32, no fused Relu or Add). */
 static int conv_backward(nn_node *node, nn_tensor *const *in, int n_in, nn_tensor *const *out,
                          int n_out, nn_tensor *const *dout, nn_tensor **din, nn_err *err) {
@@ -99,4 +117,6 @@ const nn_op nn_op_Conv = {
     .release = nn_conv_release,
     .blocked = conv_blocked,
     .backward = conv_backward,
+    .pack = conv_pack,
+    .packed = nn_conv_packed,
 };

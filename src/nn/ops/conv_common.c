@@ -8,6 +8,7 @@
 
 #include "nn/dnnl_ctx.h"
 #include "nn/layout.h"
+#include "nn/mem.h"
 #include "nn/op.h"
 #include "nn/precision.h"
 
@@ -22,6 +23,10 @@ typedef struct nn_conv_prim {
   int wei_reorder;                /* the primitive wants another weights layout */
   const float *wei_from;          /* the weights buffer wei_buf was made from */
   void *wei_buf;                  /* the weights in the primitive's layout */
+  size_t wei_bytes;               /* its size */
+  int wei_owned;                  /* 1: allocated here (nn_mem_alloc); 0: in a mapped cache */
+  int wei_packed;                 /* 1: made at load for the node's constant weights
+                                     (nn_conv_pack), whether or not they are still there */
   /* bfloat16 (nn/precision.h): oneDNN's AMX kernels want channels-last data. With the
    * channels-last bfloat16 layout (nn/layout.h) x and y are in it and go to the primitive
    * as they are. Otherwise an f32 source is converted into a bfloat16 NHWC scratch
@@ -39,11 +44,16 @@ static void prim_free(nn_conv_prim *p) {
   if (p->prim) dnnl_primitive_destroy(p->prim);
   if (p->src_reorder) dnnl_primitive_destroy(p->src_reorder);
   if (p->dst_reorder) dnnl_primitive_destroy(p->dst_reorder);
-  free(p->wei_buf);
+  if (p->wei_owned) nn_mem_free(p->wei_buf, p->wei_bytes);
   free(p);
 }
 
-void nn_conv_fuse_relu(nn_node *node) { ((nn_conv_params *)node->params)->relu = 1; }
+int nn_conv_fuse_relu(nn_node *node, nn_err *err) {
+  if (nn_attr_set_int(node, "cutout.relu", 1))
+    return nn_node_fail(node, err, NN_ENOMEM, "out of memory");
+  ((nn_conv_params *)node->params)->relu = 1;
+  return NN_OK;
+}
 
 int nn_conv_fused_relu(const nn_node *node) {
   return node->params ? ((const nn_conv_params *)node->params)->relu : 0;
@@ -51,7 +61,10 @@ int nn_conv_fused_relu(const nn_node *node) {
 
 int nn_conv_fuse_sum(nn_node *node, int s, nn_err *err) {
   int *in = realloc(node->in, sizeof(int) * 4);
-  if (!in) return nn_fail(err, NN_ENOMEM, "out of memory");
+  if (!in || nn_attr_set_int(node, "cutout.sum", 1)) {
+    if (in) node->in = in;
+    return nn_fail(err, NN_ENOMEM, "out of memory");
+  }
   node->in = in;
   for (int k = node->n_in; k < 3; k++) in[k] = -1; /* no bias */
   in[3] = s;
@@ -78,6 +91,9 @@ int nn_conv_prepare(nn_node *node, nn_err *err) {
     return nn_node_fail(node, err, NN_EINVAL, "attribute 'group' must be >= 1, not %lld",
                         (long long)nn_attr_int(node, "group", 1));
   }
+  /* what nn_pass_fuse decided, when the graph comes back from the prepared-model cache */
+  p->relu = nn_attr_int(node, "cutout.relu", 0) != 0;
+  p->sum = nn_attr_int(node, "cutout.sum", 0) != 0;
   if (pthread_mutex_init(&p->lock, NULL)) {
     free(p);
     return nn_node_fail(node, err, NN_ENOMEM, "cannot create a mutex");
@@ -351,10 +367,13 @@ static int weights_for(const nn_node *node, nn_conv_prim *p, const float *w, con
                        nn_err *err) {
   *out = w;
   if (!p->wei_reorder) return NN_OK;
-  if (p->wei_buf && p->wei_from == w) {
+  if (p->wei_buf && (p->wei_from == w || p->wei_packed)) {
     *out = p->wei_buf;
     return NN_OK;
   }
+  if (!w) /* (the plain weights were dropped after nn_conv_pack) */
+    return nn_node_fail(node, err, NN_EINVAL,
+                        "the weights were prepared for other shapes; load the model again");
   dnnl_engine_t engine;
   dnnl_stream_t stream;
   int rc = nn_dnnl_ctx(&engine, &stream, err);
@@ -362,10 +381,13 @@ static int weights_for(const nn_node *node, nn_conv_prim *p, const float *w, con
   dnnl_memory_t from = NULL, to = NULL;
   dnnl_primitive_desc_t rpd = NULL;
   dnnl_primitive_t r = NULL;
-  free(p->wei_buf);
+  if (p->wei_owned) nn_mem_free(p->wei_buf, p->wei_bytes);
   p->wei_from = NULL;
+  p->wei_packed = 0;
   size_t bytes = dnnl_memory_desc_get_size(&p->wei_md);
-  p->wei_buf = aligned_alloc(64, (bytes + 63) / 64 * 64);
+  p->wei_buf = nn_mem_alloc(bytes);
+  p->wei_bytes = bytes;
+  p->wei_owned = p->wei_buf != NULL;
   if (!p->wei_buf) return nn_node_fail(node, err, NN_ENOMEM, "out of memory for weights");
   DNNL_TRY(dnnl_memory_create(&from, &p->wei_user_md, engine, (void *)w), "weights memory");
   DNNL_TRY(dnnl_memory_create(&to, &p->wei_md, engine, p->wei_buf), "weights memory");
@@ -416,6 +438,15 @@ int nn_conv_blocked_ok(const nn_node *node, const nn_tensor *x, const nn_tensor 
          (!nn_use_bf16() || fast_kernel(node, &g, block, block, 1));
 }
 
+/* Bytes of the running thread's scratch a run takes: oneDNN's scratchpad (*pad of them,
+ * first), then the converted source and the f32 NHWC output where those go through
+ * reorders (*sbytes: the source's). */
+static size_t scratch_bytes(const nn_conv_prim *p, size_t *pad, size_t *sbytes) {
+  *pad = (dnnl_memory_desc_get_size(&p->scratch_md) + 63) / 64 * 64;
+  *sbytes = p->src_reorder ? (dnnl_memory_desc_get_size(&p->src_md) + 63) / 64 * 64 : 0;
+  return *pad + *sbytes + (p->dst_reorder ? dnnl_memory_desc_get_size(&p->dst_md) : 0);
+}
+
 static int prim_run(const nn_node *node, nn_conv_prim *p, const float *x, const float *w,
                     const float *b, float *y, nn_err *err) {
   dnnl_engine_t engine;
@@ -426,13 +457,7 @@ static int prim_run(const nn_node *node, nn_conv_prim *p, const float *x, const 
   if (rc) return rc;
   dnnl_memory_t mem[5] = {NULL, NULL, NULL, NULL, NULL}, user_src = NULL, user_dst = NULL;
   dnnl_exec_arg_t args[5];
-  /* This thread's scratch holds oneDNN's scratchpad and the converted source and the f32
-   * NHWC output when those go through reorders. */
-  size_t pad = (dnnl_memory_desc_get_size(&p->scratch_md) + 63) / 64 * 64, sbytes = 0;
-  size_t need = pad;
-  if (p->src_reorder) sbytes = (dnnl_memory_desc_get_size(&p->src_md) + 63) / 64 * 64;
-  need += sbytes;
-  if (p->dst_reorder) need += dnnl_memory_desc_get_size(&p->dst_md);
+  size_t pad, sbytes, need = scratch_bytes(p, &pad, &sbytes);
   char *buf = need ? nn_scratch(need) : NULL;
   if (need && !buf) return nn_node_fail(node, err, NN_ENOMEM, "out of memory");
   void *src = (void *)x, *dst = y;
@@ -477,23 +502,71 @@ done:
   return rc;
 }
 
+/* The node's primitive for this geometry and these layouts, made (again) when the cached one
+ * is for others. Called with the node's lock held. */
+static int prim_for(const nn_node *node, const nn_conv_geom *g, int has_bias, int x_block,
+                    int y_block, nn_err *err) {
+  nn_conv_params *p = node->params;
+  int64_t key[KEY_LEN];
+  int bf16 = conv_bf16(node, g->win.nsp, x_block, y_block);
+  geom_key(g, has_bias, x_block, y_block, p->relu | p->sum << 1 | bf16 << 2, key);
+  if (p->prim && !memcmp(p->prim->key, key, sizeof key)) return NN_OK;
+  prim_free(p->prim);
+  p->prim = NULL;
+  return prim_create(node, g, has_bias, x_block, y_block, 1, &p->prim, err);
+}
+
 int nn_conv_f32(const nn_node *node, const nn_conv_geom *g, const float *x, int x_block,
                 const float *w, const float *b, float *y, int y_block, nn_err *err) {
   nn_conv_params *p = node->params;
   if (g->n == 0 || g->m == 0) return NN_OK;
   for (int i = 0; i < g->win.nsp; i++)
     if (g->win.out[i] == 0) return NN_OK;
-  int64_t key[KEY_LEN];
-  int bf16 = conv_bf16(node, g->win.nsp, x_block, y_block);
-  geom_key(g, b != NULL, x_block, y_block, p->relu | p->sum << 1 | bf16 << 2, key);
   pthread_mutex_lock(&p->lock);
-  int rc = NN_OK;
-  if (!p->prim || memcmp(p->prim->key, key, sizeof key)) {
-    prim_free(p->prim);
-    p->prim = NULL;
-    rc = prim_create(node, g, b != NULL, x_block, y_block, 1, &p->prim, err);
-  }
+  int rc = prim_for(node, g, b != NULL, x_block, y_block, err);
   if (!rc) rc = prim_run(node, p->prim, x, w, b, y, err);
   pthread_mutex_unlock(&p->lock);
   return rc;
+}
+
+int nn_conv_pack(nn_node *node, const nn_conv_geom *g, int x_block, const float *w, int has_bias,
+                 int y_block, const nn_packed *prev, nn_err *err) {
+  nn_conv_params *cp = node->params;
+  if (g->n == 0 || g->m == 0) return NN_OK; /* (runs do nothing) */
+  for (int i = 0; i < g->win.nsp; i++)
+    if (g->win.out[i] == 0) return NN_OK;
+  pthread_mutex_lock(&cp->lock);
+  int rc = prim_for(node, g, has_bias, x_block, y_block, err);
+  nn_conv_prim *p = cp->prim;
+  if (!rc && p->wei_reorder) {
+    size_t bytes = dnnl_memory_desc_get_size(&p->wei_md);
+    if (prev && prev->meta_bytes == sizeof p->wei_md && prev->data_bytes == bytes &&
+        dnnl_memory_desc_equal(prev->meta, &p->wei_md)) { /* the cache's: as they are */
+      if (p->wei_owned) nn_mem_free(p->wei_buf, p->wei_bytes);
+      p->wei_buf = (void *)prev->data;
+      p->wei_bytes = bytes;
+      p->wei_owned = 0;
+    } else {
+      const float *out;
+      rc = weights_for(node, p, w, &out, err);
+    }
+    p->wei_from = w;
+    p->wei_packed = !rc;
+  }
+  size_t pad, sbytes;
+  node->scratch = rc ? 0 : scratch_bytes(p, &pad, &sbytes);
+  pthread_mutex_unlock(&cp->lock);
+  return rc;
+}
+
+int nn_conv_packed(const nn_node *node, nn_packed *out) {
+  const nn_conv_params *cp = node->params;
+  const nn_conv_prim *p = cp ? cp->prim : NULL;
+  if (!p || !p->wei_packed || !p->wei_reorder) return 0;
+  out->meta = &p->wei_md;
+  out->meta_bytes = sizeof p->wei_md;
+  out->data = p->wei_buf;
+  out->data_bytes = p->wei_bytes;
+  out->replaces = 1u << 1; /* the weights, input 1 */
+  return 1;
 }

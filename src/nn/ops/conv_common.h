@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "nn/graph.h"
+#include "nn/op.h"
 #include "nn/ops/window.h"
 #include "nn/tensor.h"
 
@@ -21,8 +22,9 @@ typedef struct nn_conv_params {
   struct nn_conv_prim *prim; /* cached oneDNN primitive, NULL until the first run */
 } nn_conv_params;
 
-/* The fused Relu of a Conv node (see nn_pass_fuse). */
-void nn_conv_fuse_relu(nn_node *node);
+/* The fused Relu of a Conv node (see nn_pass_fuse); recorded in its attribute
+ * "cutout.relu" (and a fused Add in "cutout.sum"). Fails on no memory. */
+int nn_conv_fuse_relu(nn_node *node, nn_err *err);
 int nn_conv_fused_relu(const nn_node *node);
 /* Fuses y = conv(...) + s: s becomes the node's input 3, and the output may share its
  * buffer (nn_pass_plan). Fails on no memory. */
@@ -53,6 +55,14 @@ int nn_conv_geometry(const nn_node *node, const nn_tensor *x, const nn_tensor *w
  * primitive's layout once per weights buffer. */
 int nn_conv_f32(const nn_node *node, const nn_conv_geom *g, const float *x, int x_block,
                 const float *w, const float *b, float *y, int y_block, nn_err *err);
+
+/* nn_op.pack of Conv: the primitive for this geometry and layouts made now, and the
+ * weights w (plain) in its layout: prev's when they fit (the same oneDNN weights layout),
+ * else reordered. Sets node->scratch. */
+int nn_conv_pack(nn_node *node, const nn_conv_geom *g, int x_block, const float *w, int has_bias,
+                 int y_block, const nn_packed *prev, nn_err *err);
+/* nn_op.packed of Conv: the prepared weights (meta: their oneDNN memory descriptor). */
+int nn_conv_packed(const nn_node *node, nn_packed *out);
 
 /* The gradients of y = conv(x, w) + b (conv_grad.c): from dy (N M out), adds dL/dx into dx,
  * dL/dw into dw and dL/db into db (each may be NULL: not wanted), all plain f32. */

@@ -54,7 +54,7 @@ static int fuse_add(nn_graph *g, int i, nn_err *err, int *rc) {
 }
 
 /* Relu node i reading a Conv's output alone: fused. Returns 1 when fused. */
-static int fuse_relu(nn_graph *g, int i) {
+static int fuse_relu(nn_graph *g, int i, nn_err *err, int *rc) {
   nn_node *r = &g->nodes[i];
   int v = r->n_in == 1 ? r->in[0] : -1;
   int p = v >= 0 ? g->values[v].producer : -1;
@@ -62,7 +62,7 @@ static int fuse_relu(nn_graph *g, int i) {
       strcmp(g->nodes[p].op_type, "Conv") || nn_conv_fused_relu(&g->nodes[p]) ||
       nn_conv_fused_sum(&g->nodes[p]))
     return 0;
-  nn_conv_fuse_relu(&g->nodes[p]);
+  if ((*rc = nn_conv_fuse_relu(&g->nodes[p], err))) return 0;
   g->nodes[p].out[0] = r->out[0];
   nn_graph_remove_node(g, i);
   nn_graph_link(g);
@@ -71,8 +71,12 @@ static int fuse_relu(nn_graph *g, int i) {
 
 int nn_pass_fuse(nn_graph *g, nn_err *err) {
   nn_graph_link(g);
-  for (int i = 0; i < g->n_nodes;) /* Relu first: an Add may then follow conv + relu */
-    if (!fuse_relu(g, i)) i++;
+  for (int i = 0; i < g->n_nodes;) { /* Relu first: an Add may then follow conv + relu */
+    int rc = NN_OK;
+    if (fuse_relu(g, i, err, &rc)) continue;
+    if (rc) return rc;
+    i++;
+  }
   for (int i = 0; i < g->n_nodes;) {
     int rc = NN_OK;
     if (fuse_add(g, i, err, &rc)) continue;

@@ -17,6 +17,11 @@ int nn_pass_fuse(nn_graph *g, nn_err *err);
 int nn_pass_layout(nn_graph *g, nn_err *err);
 /* Plans one arena for all intermediate values (when every shape is known). */
 int nn_pass_plan(nn_graph *g, nn_err *err);
+/* Runs each node's nn_op.pack where its shapes are known; prev (NULL, or one per node: data
+ * NULL for none) is what the prepared-model cache kept of an earlier pack. With drop, then
+ * drops the data of constants only packed nodes read and no longer need. */
+struct nn_packed;
+int nn_pass_pack(nn_graph *g, const struct nn_packed *prev, int drop, nn_err *err);
 /* Removes nodes whose outputs nothing uses, and the data of constants nothing reads. */
 int nn_pass_prune(nn_graph *g, nn_err *err);
 

@@ -1,0 +1,41 @@
+/* XXH3 hashes (nn/hash.h): the SSE2 build every x86-64 runs, and the AVX2 one of
+ * hash_avx2.c where the CPU has AVX2. */
+#include "nn/hash.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+nn_hash128 nn_hash128_avx2(const void *p, size_t n);
+
+nn_hash128 nn_hash128_of(const void *p, size_t n) {
+#if defined(__x86_64__) && !defined(__AVX2__)
+  if (__builtin_cpu_supports("avx2")) return nn_hash128_avx2(p, n);
+#endif
+  XXH128_hash_t h = XXH3_128bits(p, n);
+  return (nn_hash128){h.high64, h.low64};
+}
+
+uint64_t nn_hash64_of(const void *p, size_t n) { return XXH3_64bits(p, n); }
+
+struct nn_hasher {
+  XXH3_state_t state;
+};
+
+nn_hasher *nn_hasher_new(void) {
+  nn_hasher *h = XXH_alignedMalloc(sizeof *h, 64);
+  if (h && XXH3_128bits_reset(&h->state) != XXH_OK) {
+    XXH_alignedFree(h);
+    h = NULL;
+  }
+  return h;
+}
+
+void nn_hasher_add(nn_hasher *h, const void *p, size_t n) {
+  if (n) XXH3_128bits_update(&h->state, p, n);
+}
+
+nn_hash128 nn_hasher_done(nn_hasher *h) {
+  XXH128_hash_t d = XXH3_128bits_digest(&h->state);
+  XXH_alignedFree(h);
+  return (nn_hash128){d.high64, d.low64};
+}

@@ -1,0 +1,235 @@
+/* The prepared-model cache (nn/cache.h) on a small encoder-decoder exported to ONNX:
+ * the first load writes the file, later ones map it, and every load gives the same output,
+ * bit for bit, as one without the cache. A damaged, truncated, foreign or garbage file, or
+ * meta bytes damaged under a valid hash, is never used: the load reports it, rebuilds it and
+ * still gives the same output. A model changed in place gets a file of its own, a folder
+ * that cannot be written costs only the cache, and the plain copies of packed weights are
+ * gone from a loaded graph. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "nn/cache.h"
+#include "nn/hash.h"
+#include "nn/nn.h"
+#include "train/export.h"
+#include "train/models.h"
+
+static char dir[] = "/tmp/cutout-cache-XXXXXX";
+static char model[256], cache[1024];
+static nn_tensor *x;
+
+/* The model's output through nn_load_prepared with folder d (NULL: no cache), and what the
+ * cache did. */
+static nn_tensor *run(const char *d, nn_load_info *info) {
+  nn_err err = {0};
+  nn_graph *g = NULL;
+  nn_load_opts o = {.outputs = 1, .cache_dir = d};
+  int rc = nn_load_prepared(model, &o, &g, info, &err);
+  CHECK(rc == NN_OK);
+  if (rc) {
+    fprintf(stderr, "load: %s\n", err.msg);
+    return NULL;
+  }
+  if (info->cache == NN_CACHE_HIT) CHECK(g->map != NULL); /* its constants point there */
+  /* packed weights have no plain copy left */
+  int packed = 0, dropped = 0;
+  for (int v = 0; v < g->n_values; v++)
+    if (g->values[v].is_const && g->values[v].t.ndim == 4) {
+      packed++;
+      dropped += g->values[v].t.data == NULL;
+    }
+  CHECK(packed > 0);
+  nn_tensor *y = NULL;
+  CHECK(nn_run(g, &x, 1, &y, 1, &err) == NN_OK);
+  nn_graph_free(g);
+  printf("  %-12s %d of %d weight tensors held in kernel layouts only%s%s\n",
+         info->cache == NN_CACHE_OFF ? "no cache" : info->cache == NN_CACHE_HIT ? "hit"
+         : info->cache == NN_CACHE_WRITTEN ? "written" : info->cache == NN_CACHE_REBUILT
+         ? "rebuilt" : "unwritable", dropped, packed, info->note[0] ? ": " : "", info->note);
+  return y;
+}
+
+static int same(const nn_tensor *a, const nn_tensor *b) {
+  return a && b && nn_numel(a) == nn_numel(b) && !memcmp(a->data, b->data, nn_nbytes(a));
+}
+
+/* Loads through the cache expecting state; the output must equal ref. */
+static void expect(const nn_tensor *ref, nn_cache_state state, const char *why) {
+  nn_load_info info;
+  nn_tensor *y = run(dir, &info);
+  CHECK(info.cache == state);
+  if (why) CHECK(strstr(info.note, why) != NULL);
+  CHECK(same(y, ref));
+  nn_tensor_free(y);
+}
+
+static void write_model(int seed) {
+  nn_err err;
+  tr_arch_cfg cfg = {.arch = TR_ENCDEC, .base = 16, .levels = 2, .batch = 1, .height = 64,
+                     .width = 64, .training = 0, .seed = (uint64_t)seed};
+  tr_model m;
+  CHECK(tr_model_build(&cfg, &m, &err) == NN_OK);
+  CHECK(tr_export_onnx(m.g, model, &err) == NN_OK);
+  tr_model_free(&m);
+}
+
+static size_t file_size(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 ? (size_t)st.st_size : 0;
+}
+
+static unsigned char *slurp(size_t *n) {
+  *n = file_size(cache);
+  unsigned char *b = malloc(*n ? *n : 1);
+  FILE *f = fopen(cache, "rb");
+  CHECK(f && fread(b, 1, *n, f) == *n);
+  if (f) fclose(f);
+  return b;
+}
+
+static void spill(const unsigned char *b, size_t n) {
+  FILE *f = fopen(cache, "wb");
+  CHECK(f && fwrite(b, 1, n, f) == n);
+  if (f) fclose(f);
+}
+
+/* The header's fields (nn/cache.c's layout) after magic: version, key length, then seven
+ * u64: meta_off, meta_len, data_off, data_len, file_len, payload hash (2), header hash. */
+#define H_META_OFF 16
+#define H_META_LEN 24
+#define H_PAYLOAD 56
+#define H_HEADER_HASH 72
+#define H_KEY 80
+#define HEADER 4096
+
+/* Hashes put right after a change, as a writer of a foreign file would have them. */
+static void rehash(unsigned char *b, size_t n) {
+  uint64_t meta_off;
+  memcpy(&meta_off, b + H_META_OFF, 8);
+  nn_hash128 ph = nn_hash128_of(b + meta_off, n - meta_off);
+  memcpy(b + H_PAYLOAD, &ph.high, 8);
+  memcpy(b + H_PAYLOAD + 8, &ph.low, 8);
+  memset(b + H_HEADER_HASH, 0, 8);
+  uint64_t hh = nn_hash64_of(b, HEADER);
+  memcpy(b + H_HEADER_HASH, &hh, 8);
+}
+
+int main(void) {
+  nn_set_threads(2);
+  nn_err err;
+  CHECK(mkdtemp(dir) != NULL);
+  snprintf(model, sizeof model, "%s/model.onnx", dir);
+  write_model(3);
+  int64_t xd[4] = {1, 3, 64, 64};
+  x = nn_tensor_new(NN_F32, 4, xd, &err);
+  for (int i = 0; i < 3 * 64 * 64; i++) ((float *)x->data)[i] = (float)((i * 7919) % 1000) / 1000.0f;
+
+  nn_load_info info;
+  nn_tensor *ref = run(NULL, &info);
+  CHECK(info.cache == NN_CACHE_OFF);
+  expect(ref, NN_CACHE_WRITTEN, NULL);
+  nn_load_opts o = {.outputs = 1, .cache_dir = dir};
+  nn_graph *g;
+  CHECK(nn_load_prepared(model, &o, &g, &info, &err) == NN_OK);
+  nn_graph_free(g);
+  snprintf(cache, sizeof cache, "%s", info.file);
+  CHECK(strncmp(cache, dir, strlen(dir)) == 0 && file_size(cache) > HEADER);
+  expect(ref, NN_CACHE_HIT, NULL);
+
+  size_t n;
+  unsigned char *good = slurp(&n), *b = malloc(n);
+  /* one byte of the weights flipped */
+  memcpy(b, good, n);
+  b[n - 100] ^= 0x40;
+  spill(b, n);
+  expect(ref, NN_CACHE_REBUILT, "damaged");
+  expect(ref, NN_CACHE_HIT, NULL); /* made whole again */
+  /* truncated */
+  spill(good, n - 4096);
+  expect(ref, NN_CACHE_REBUILT, "truncated");
+  spill(good, 100);
+  expect(ref, NN_CACHE_REBUILT, "shorter");
+  /* made by another engine: another key, with hashes that hold */
+  memcpy(b, good, n);
+  char *k = strstr((char *)b + H_KEY, "oneDNN ");
+  CHECK(k != NULL);
+  if (k) k[7] = k[7] == '9' ? '8' : '9';
+  rehash(b, n);
+  spill(b, n);
+  expect(ref, NN_CACHE_REBUILT, "another model");
+  /* garbage */
+  for (size_t i = 0; i < n; i++) b[i] = (unsigned char)(i * 2654435761u >> 13);
+  spill(b, n);
+  expect(ref, NN_CACHE_REBUILT, "not a cache file");
+  /* the graph's meta bytes damaged under hashes that hold: each load either refuses the
+   * file or loads a graph that runs or fails with a message, and never reads out of bounds */
+  uint64_t meta_len;
+  memcpy(&meta_len, good + H_META_LEN, 8);
+  int refused = 0;
+  for (int t = 0; t < 60; t++) {
+    memcpy(b, good, n);
+    size_t at = HEADER + (size_t)((t * 2654435761u) % meta_len);
+    b[at] ^= (unsigned char)(1u << (t % 8));
+    rehash(b, n);
+    spill(b, n);
+    g = NULL;
+    if (nn_load_prepared(model, &o, &g, &info, &err) == NN_OK) {
+      refused += info.cache == NN_CACHE_REBUILT;
+      nn_tensor *y = NULL;
+      if (nn_run(g, &x, 1, &y, 1, &err) == NN_OK) nn_tensor_free(y);
+      nn_graph_free(g);
+    }
+  }
+  printf("  damaged meta bytes under valid hashes: %d of 60 loads refused the file\n", refused);
+  CHECK(refused > 0);
+  spill(good, n);
+  expect(ref, NN_CACHE_HIT, NULL);
+
+  /* the model changed in place: its own file, its own output */
+  write_model(4);
+  nn_tensor *ref2 = run(NULL, &info);
+  CHECK(!same(ref, ref2));
+  expect(ref2, NN_CACHE_WRITTEN, NULL);
+  expect(ref2, NN_CACHE_HIT, NULL);
+  CHECK(file_size(cache) == n); /* the first model's file is still there */
+
+  /* a folder that cannot be made (under a regular file): the load works without it */
+  char bad[300];
+  snprintf(bad, sizeof bad, "%s/sub", model);
+  nn_tensor *y = run(bad, &info);
+  CHECK(info.cache == NN_CACHE_UNWRITABLE && strstr(info.note, "folder"));
+  CHECK(same(y, ref2));
+  nn_tensor_free(y);
+  if (geteuid() != 0) { /* (root writes anywhere) */
+    char ro[300];
+    snprintf(ro, sizeof ro, "%s/ro", dir);
+    CHECK(mkdir(ro, 0555) == 0);
+    y = run(ro, &info);
+    CHECK(info.cache == NN_CACHE_UNWRITABLE);
+    CHECK(same(y, ref2));
+    nn_tensor_free(y);
+    rmdir(ro);
+  }
+
+  /* a model file that is not a model: the load fails with its name */
+  spill(good, 0);
+  FILE *f = fopen(model, "wb");
+  if (f) fputs("not a model", f), fclose(f);
+  g = NULL;
+  CHECK(nn_load_prepared(model, &o, &g, &info, &err) != NN_OK && g == NULL);
+  CHECK(strstr(err.msg, model) != NULL);
+
+  free(good);
+  free(b);
+  nn_tensor_free(ref);
+  nn_tensor_free(ref2);
+  nn_tensor_free(x);
+  char cmd[400];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  CHECK(system(cmd) == 0);
+  return CHECK_DONE();
+}
