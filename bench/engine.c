@@ -7,47 +7,38 @@
  * Each round starts one process per runtime (cutout first, then onnxruntime through
  * tests/tools/ort_run.js), each loading the model, making one untimed warm-up pass and N
  * timed passes on the same input (the example photo, preprocessed once and written to a
- * file), computing the first output (the mask) only. Rounds alternate the runtimes so that
- * machine noise hits both. Printed: every
- * pass time, each runtime's median, the ratio cutout/onnxruntime, and each one's peak RSS
- * (its own process). */
+ * file), computing the first output (the mask) only; cutout loads through the prepared-model
+ * cache, as cutout remove does. Rounds alternate the runtimes so that machine noise hits
+ * both. Printed: every pass time, each runtime's median, its first pass (from the model's
+ * load to its first mask: a one-photo process's cost), the ratios cutout/onnxruntime, and
+ * each one's peak RSS (its own process). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "image/image.h"
+#include "bench_util.h"
+#include "nn/cache.h"
 #include "nn/nn.h"
 
 #define MAX_TIMES 256
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n) {
-  qsort(v, (size_t)n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-/* The child: load, warm up, time N passes, print "times_ms ... peak_rss_bytes". */
+/* The child: load (through the prepared-model cache, as cutout remove does), warm up, time N
+ * passes, print "times_ms ...", "first_ms F" (model load to the first mask, the file read
+ * already) and "peak_rss_bytes B". */
 static int worker(const char *model, const char *input, int runs, int threads, int profile) {
   nn_set_threads(threads);
   nn_graph *g;
   nn_err err = {0};
-  if (nn_load(model, &g, &err) || nn_keep_outputs(g, 1, &err)) {
+  char dir[1024];
+  nn_load_opts o = {.outputs = 1, .cache_dir = nn_cache_default_dir(dir, sizeof dir) ? dir : NULL};
+  double t_load = bench_now(), first_ms = 0;
+  if (nn_load_prepared(model, &o, &g, NULL, &err)) {
     fprintf(stderr, "bench: %s\n", err.msg);
     return 1;
   }
+  t_load = bench_now() - t_load;
   if (profile && nn_profile_enable(g, &err)) return 1;
   int64_t dims[4] = {1, 3, 1024, 1024};
   const nn_tensor *declared = &g->values[g->inputs[0]].t;
@@ -63,45 +54,48 @@ static int worker(const char *model, const char *input, int runs, int threads, i
   printf("times_ms");
   for (int r = 0; r <= runs; r++) {
     nn_tensor *out[16] = {0};
-    double t0 = now();
+    double t0 = bench_now();
     if (nn_run(g, &x, 1, out, g->n_outputs, &err)) {
       fprintf(stderr, "bench: %s\n", err.msg);
       return 1;
     }
-    double ms = (now() - t0) * 1e3;
+    double ms = (bench_now() - t0) * 1e3;
+    if (r == 0) first_ms = (t_load + bench_now() - t0) * 1e3;
     if (r == 0 && profile) nn_profile_enable(g, &err); /* leave the warm-up pass out */
     if (r > 0) printf(" %.1f", ms);
     for (int i = 0; i < g->n_outputs; i++) nn_tensor_free(out[i]);
   }
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  printf("\npeak_rss_bytes %lld\n", (long long)ru.ru_maxrss * 1024);
+  printf("\nfirst_ms %.1f\npeak_rss_bytes %lld\n", first_ms, (long long)ru.ru_maxrss * 1024);
   if (profile) nn_profile_report(g, stderr);
   nn_tensor_free(x);
   nn_graph_free(g);
   return 0;
 }
 
-/* Runs cmd and appends the pass times it prints; returns its peak RSS, or -1. */
-static long long collect(const char *cmd, int ort, double *times, int *n) {
+/* Runs cmd and appends the pass times it prints (but the first, a warm-up) and the time
+ * from model load to the first result to *first; returns its peak RSS, or -1. */
+static long long collect(const char *cmd, int ort, double *times, int *n, double *first) {
   FILE *p = popen(cmd, "r");
   if (!p) return -1;
   char line[16384];
   long long rss = -1;
   while (fgets(line, sizeof line, p)) {
-    if (ort) { /* one JSON line: {"times_ms":[...],"median_ms":..,"peak_rss_bytes":..} */
+    if (ort) { /* one JSON line: {"times_ms":[...],...,"peak_rss_bytes":..,"load_ms":..} */
       char *t = strstr(line, "\"times_ms\":[");
-      char *r = strstr(line, "\"peak_rss_bytes\":");
+      char *r = strstr(line, "\"peak_rss_bytes\":"), *l = strstr(line, "\"load_ms\":");
       if (t) {
         t += strlen("\"times_ms\":[");
-        int first = 1;
+        int k = 0;
         while (*t && *t != ']') {
           double v = strtod(t, &t);
-          if (!first && *n < MAX_TIMES) times[(*n)++] = v; /* the first pass warms up */
-          first = 0;
+          if (k++ == 0) *first += v;
+          else if (*n < MAX_TIMES) times[(*n)++] = v;
           while (*t == ',' || *t == ' ') t++;
         }
       }
+      if (l) *first += strtod(l + strlen("\"load_ms\":"), NULL);
       if (r) rss = strtoll(r + strlen("\"peak_rss_bytes\":"), NULL, 10);
     } else if (!strncmp(line, "times_ms", 8)) {
       char *t = line + 8;
@@ -112,6 +106,8 @@ static long long collect(const char *cmd, int ort, double *times, int *n) {
         if (*n < MAX_TIMES) times[(*n)++] = v;
         t = end;
       }
+    } else if (!strncmp(line, "first_ms", 8)) {
+      *first = strtod(line + 8, NULL);
     } else if (!strncmp(line, "peak_rss_bytes", 14)) {
       rss = strtoll(line + 14, NULL, 10);
     }
@@ -149,24 +145,10 @@ int main(int argc, char **argv) {
     return 1;
   }
   /* The input: the example photo, preprocessed as remove() does. */
-  char emsg[256];
-  ct_img *im = NULL;
-  if (img_load_rgb(photo, &im, emsg, sizeof emsg)) {
-    fprintf(stderr, "bench: %s\n", emsg);
-    return 1;
-  }
-  size_t count = (size_t)3 * 1024 * 1024;
-  float *x = malloc(count * sizeof(float));
-  const float mean[3] = {0.5f, 0.5f, 0.5f}, scale[3] = {1, 1, 1};
-  if (!x || img_resize_to_planar(im, 1024, 1024, x, mean, scale)) return 1;
-  img_free(im);
   char input[] = "/tmp/cutout-bench-XXXXXX";
-  int fd = mkstemp(input);
-  if (fd < 0 || write(fd, x, count * sizeof(float)) != (ssize_t)(count * sizeof(float))) return 1;
-  close(fd);
-  free(x);
+  if (bench_write_input(photo, 1024, input)) return 1;
 
-  double ct_times[MAX_TIMES], ort_times[MAX_TIMES];
+  double ct_times[MAX_TIMES], ort_times[MAX_TIMES], ct_first[MAX_TIMES], ort_first[MAX_TIMES];
   int n_ct = 0, n_ort = 0;
   long long ct_rss = 0, ort_rss = 0;
   char cmd[4096];
@@ -175,12 +157,13 @@ int main(int argc, char **argv) {
   for (int r = 0; r < rounds; r++) {
     snprintf(cmd, sizeof cmd, "'/proc/%d/exe' --worker '%s' '%s' %d %d %d", (int)getpid(), model,
              input, runs, threads, profile && r == rounds - 1);
-    long long rss = collect(cmd, 0, ct_times, &n_ct);
+    ct_first[r] = ort_first[r] = 0;
+    long long rss = collect(cmd, 0, ct_times, &n_ct, &ct_first[r]);
     snprintf(cmd, sizeof cmd,
              "OMP_NUM_THREADS=%d node '%s/tests/tools/ort_run.js' '%s' '%s' /dev/null "
              "--threads %d --runs %d --shape 1,3,1024,1024",
              threads, src ? src : ".", model, input, threads, runs + 1);
-    long long orss = collect(cmd, 1, ort_times, &n_ort);
+    long long orss = collect(cmd, 1, ort_times, &n_ort, &ort_first[r]);
     if (rss < 0 || orss < 0) {
       fprintf(stderr, "bench: a runtime failed in round %d\n", r + 1);
       unlink(input);
@@ -192,15 +175,18 @@ int main(int argc, char **argv) {
     for (int i = n_ct - runs; i < n_ct; i++) printf(" %.0f", ct_times[i]);
     printf(" ms | onnxruntime");
     for (int i = n_ort - runs; i < n_ort; i++) printf(" %.0f", ort_times[i]);
-    printf(" ms\n");
+    printf(" ms; first pass (load + run) cutout %.0f ms, onnxruntime %.0f ms\n", ct_first[r],
+           ort_first[r]);
     fflush(stdout);
   }
   unlink(input);
-  double mc = median(ct_times, n_ct), mo = median(ort_times, n_ort);
-  printf("\n%-12s %12s %14s\n", "runtime", "median ms", "peak RSS MB");
-  printf("%-12s %12.0f %14.0f\n", "cutout", mc, ct_rss / 1048576.0);
-  printf("%-12s %12.0f %14.0f\n", "onnxruntime", mo, ort_rss / 1048576.0);
-  printf("ratio cutout/onnxruntime: time %.2f, peak RSS %.2f\n", mc / mo,
-         (double)ct_rss / (double)ort_rss);
+  double mc = bench_median(ct_times, n_ct), mo = bench_median(ort_times, n_ort);
+  double fc = bench_median(ct_first, rounds), fo = bench_median(ort_first, rounds);
+  printf("\n%-12s %12s %22s %14s\n", "runtime", "median ms", "first pass median ms",
+         "peak RSS MB");
+  printf("%-12s %12.0f %22.0f %14.0f\n", "cutout", mc, fc, ct_rss / 1048576.0);
+  printf("%-12s %12.0f %22.0f %14.0f\n", "onnxruntime", mo, fo, ort_rss / 1048576.0);
+  printf("ratio cutout/onnxruntime: time %.2f, first pass %.2f, peak RSS %.2f\n", mc / mo,
+         fc / fo, (double)ct_rss / (double)ort_rss);
   return 0;
 }

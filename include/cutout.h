@@ -111,8 +111,8 @@ ct_status ct_model_load(const char *path, ct_model **out, ct_error *err);
 void ct_model_free(ct_model *model);
 /* The network's input size (1024x1024 for ISNet). */
 void ct_model_input_size(const ct_model *model, int *width, int *height);
-/* What the prepared-model cache did at the model's load: "used FILE", "written FILE",
- * "rebuilt FILE: why", "not written FILE: why" or "off". */
+/* What the prepared-model cache did at the model's load: "from the cache", "prepared, kept
+ * in FILE", "prepared again, FILE: why", "prepared, not cached: why" or "no cache". */
 const char *ct_model_cache_note(const ct_model *model);
 
 /* ---- Removing the background. ---- */

@@ -1,4 +1,5 @@
 /* cutout remove IN [-o OUT] [--tiles ...]  /  cutout i IN OUT */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,23 @@ static void default_output(const char *in, char *buf, size_t len) {
   const char *dot = strrchr(in, '.');
   size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - in) : strlen(in);
   snprintf(buf, len, "%.*s.cutout.png", (int)stem, in);
+}
+
+typedef struct model_load {
+  const char *path;
+  pthread_t thread;
+  ct_model *model;
+  ct_status st;
+  ct_error err;
+  double seconds;
+} model_load;
+
+static void *load_model(void *arg) {
+  model_load *ml = arg;
+  double t = cli_now();
+  ml->st = ct_model_load(ml->path, &ml->model, &ml->err);
+  ml->seconds = cli_now() - t;
+  return NULL;
 }
 
 int cmd_remove(int argc, char **argv) {
@@ -70,16 +88,29 @@ int cmd_remove(int argc, char **argv) {
   ct_remove_options opts;
   ct_remove_options_init(&opts);
   ct_remove_stats stats;
-  if (ct_image_load(in, &photo, &err) || remove_args_apply(&margs, &opts, &inputs, &err) ||
-      ct_model_load(model_path, &model, &err))
+  if (remove_args_apply(&margs, &opts, &inputs, &err)) goto done;
+  /* The model loads on a thread of its own while the photo decodes. */
+  model_load ml = {.path = model_path, .err = {0}};
+  int threaded = pthread_create(&ml.thread, NULL, load_model, &ml) == 0;
+  if (!threaded) load_model(&ml);
+  double t_photo = -cli_now();
+  ct_status photo_st = ct_image_load(in, &photo, &err);
+  t_photo += cli_now();
+  if (threaded) pthread_join(ml.thread, NULL);
+  model = ml.model;
+  if (photo_st) goto done;
+  if (ml.st) {
+    err = ml.err;
     goto done;
+  }
   opts.debug_dir = debug_dir;
   opts.stats = &stats;
   if (ct_remove(model, photo, &opts, &result, &err)) goto done;
   if (ct_image_save(result, out, &err)) goto done;
   rc = 0;
   if (!quiet) {
-    printf("global pass %.2f s", stats.global_s);
+    printf("photo %.2f s, model %.2f s (%s), global pass %.2f s", t_photo, ml.seconds,
+           ct_model_cache_note(model), stats.global_s);
     if (opts.tiles)
       printf("; tiles: %d run, %d skipped of %d (%.2f s)", stats.tiles_run,
              stats.tiles_total - stats.tiles_run, stats.tiles_total, stats.tiles_s);

@@ -46,35 +46,6 @@ static void note(nn_load_info *info, const char *fmt, ...) {
   va_end(ap);
 }
 
-/* The file mapped read-only and its pages faulted in at once (MAP_POPULATE). */
-static int map_file(const char *path, void **map, size_t *size, nn_err *err) {
-  *map = NULL;
-  *size = 0;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return nn_fail(err, NN_EIO, "cannot open '%s': %s", path, strerror(errno));
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return nn_fail(err, NN_EIO, "'%s' is not a regular file", path);
-  }
-  if ((uint64_t)st.st_size > NN_MAX_FILE_BYTES) {
-    close(fd);
-    return nn_fail(err, NN_EFORMAT, "'%s' is %lld bytes: more than a protobuf file can hold (2 GiB)",
-                   path, (long long)st.st_size);
-  }
-  *size = (size_t)st.st_size;
-  if (*size) {
-    *map = mmap(NULL, *size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-    if (*map == MAP_FAILED) {
-      *map = NULL;
-      close(fd);
-      return nn_fail(err, NN_EIO, "cannot map '%s': %s", path, strerror(errno));
-    }
-  }
-  close(fd);
-  return NN_OK;
-}
-
 static int key_of(char *key, size_t len, const void *model, size_t size, int outputs) {
   nn_hash128 h = nn_hash128_of(model, size);
   const dnnl_version_t *v = dnnl_version();
@@ -340,7 +311,7 @@ int nn_load_prepared(const char *path, const nn_load_opts *o, nn_graph **out,
   *out = NULL;
   void *model;
   size_t size;
-  int rc = map_file(path, &model, &size, err);
+  int rc = nn_map_file(path, &model, &size, err);
   if (rc) return rc;
   char key[2048];
   const char *dir = o ? o->cache_dir : NULL;
@@ -355,12 +326,12 @@ int nn_load_prepared(const char *path, const nn_load_opts *o, nn_graph **out,
       dir = NULL;
     } else if (!read_cache(info->file, key, out, info, err)) {
       info->cache = NN_CACHE_HIT;
-      munmap(model, size);
+      nn_unmap_file(model, size);
       return NN_OK;
     }
   }
   rc = nn_load_buffer(model, size, outputs, out, err);
-  if (model) munmap(model, size);
+  nn_unmap_file(model, size);
   if (rc) {
     nn_err_prefix(err, path);
     return rc;

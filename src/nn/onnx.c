@@ -4,40 +4,47 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "nn/mem.h"
 #include "nn/op.h"
 #include "onnx.pb-c.h"
 
-int nn_read_file(const char *path, void **buf, size_t *len, nn_err *err) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return nn_fail(err, NN_EIO, "cannot open '%s': %s", path, strerror(errno));
+int nn_map_file(const char *path, void **map, size_t *size, nn_err *err) {
+  *map = NULL;
+  *size = 0;
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nn_fail(err, NN_EIO, "cannot open '%s': %s", path, strerror(errno));
   struct stat st;
-  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-    fclose(f);
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
     return nn_fail(err, NN_EIO, "'%s' is not a regular file", path);
   }
   if ((uint64_t)st.st_size > NN_MAX_FILE_BYTES) {
-    fclose(f);
+    close(fd);
     return nn_fail(err, NN_EFORMAT,
                    "'%s' is %lld bytes: more than a protobuf file can hold (2 GiB)", path,
                    (long long)st.st_size);
   }
-  size_t n = (size_t)st.st_size;
-  void *p = malloc(n ? n : 1);
-  if (!p) {
-    fclose(f);
-    return nn_fail(err, NN_ENOMEM, "out of memory reading '%s' (%zu bytes)", path, n);
+  *size = (size_t)st.st_size;
+  if (*size) {
+    *map = mmap(NULL, *size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (*map == MAP_FAILED) {
+      *map = NULL;
+      *size = 0;
+      close(fd);
+      return nn_fail(err, NN_EIO, "cannot map '%s': %s", path, strerror(errno));
+    }
   }
-  if (fread(p, 1, n, f) != n) {
-    free(p);
-    fclose(f);
-    return nn_fail(err, NN_EIO, "cannot read '%s'", path);
-  }
-  fclose(f);
-  *buf = p;
-  *len = n;
+  close(fd);
   return NN_OK;
+}
+
+void nn_unmap_file(void *map, size_t size) {
+  if (map) munmap(map, size);
 }
 
 /* Number of elements a typed field of the proto must hold. */
@@ -134,14 +141,13 @@ static nn_tensor *tensor_from_proto(const Onnx__TensorProto *p, nn_err *err) {
               (long long)n);
     return NULL;
   }
-  nn_tensor *t = nn_tensor_new(dt, (int)p->n_dims, p->dims, err);
+  /* (raw data fills every byte: no zeroing first) */
+  nn_tensor *t = p->has_raw_data ? nn_tensor_new_unset(dt, (int)p->n_dims, p->dims, err)
+                                 : nn_tensor_new(dt, (int)p->n_dims, p->dims, err);
   if (!t) return NULL;
   if (p->has_raw_data) {
     if (dt == NN_F16) {
-      const uint8_t *b = p->raw_data.data;
-      float *o = t->data;
-      for (int64_t i = 0; i < n; i++)
-        o[i] = nn_half_to_float((uint16_t)(b[2 * i] | (b[2 * i + 1] << 8)));
+      nn_halves_to_floats(p->raw_data.data, t->data, n);
     } else if (n) {
       memcpy(t->data, p->raw_data.data, p->raw_data.len);
     }
@@ -157,9 +163,9 @@ static nn_tensor *tensor_from_proto(const Onnx__TensorProto *p, nn_err *err) {
 nn_tensor *nn_onnx_load_tensor_file(const char *path, nn_err *err) {
   void *buf;
   size_t len;
-  if (nn_read_file(path, &buf, &len, err)) return NULL;
+  if (nn_map_file(path, &buf, &len, err)) return NULL;
   Onnx__TensorProto *p = onnx__tensor_proto__unpack(NULL, len, buf);
-  free(buf);
+  nn_unmap_file(buf, len);
   if (!p) {
     nn_fail(err, NN_EFORMAT, "'%s' is not a serialised ONNX tensor", path);
     return NULL;
@@ -368,18 +374,54 @@ static int convert_graph(nn_graph *g, const Onnx__ModelProto *m, nn_err *err) {
   return NN_OK;
 }
 
+/* protobuf-c's allocator: the large blocks (a model's weights, copied out of the file) on
+ * huge pages (nn/mem.h), listed so that free finds their size. */
+typedef struct big_block {
+  void *p;
+  size_t n;
+  struct big_block *next;
+} big_block;
+
+static void *pb_alloc(void *data, size_t n) {
+  if (n < NN_MEM_HUGE) return malloc(n);
+  big_block *b = malloc(sizeof *b);
+  if (!b) return NULL;
+  if (!(b->p = nn_mem_alloc(n))) {
+    free(b);
+    return NULL;
+  }
+  b->n = n;
+  b->next = *(big_block **)data;
+  *(big_block **)data = b;
+  return b->p;
+}
+
+static void pb_free(void *data, void *p) {
+  for (big_block **b = data; *b; b = &(*b)->next)
+    if ((*b)->p == p) {
+      big_block *d = *b;
+      *b = d->next;
+      nn_mem_free(d->p, d->n);
+      free(d);
+      return;
+    }
+  free(p);
+}
+
 int nn_onnx_load_buffer(const void *buf, size_t len, nn_graph **out, nn_err *err) {
   *out = NULL;
   if (len == 0) return nn_fail(err, NN_EFORMAT, "not an ONNX model (the file is empty)");
-  Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, buf);
+  big_block *big = NULL;
+  ProtobufCAllocator pa = {.alloc = pb_alloc, .free = pb_free, .allocator_data = &big};
+  Onnx__ModelProto *m = onnx__model_proto__unpack(&pa, len, buf);
   if (!m) return nn_fail(err, NN_EFORMAT, "not an ONNX model (the protobuf does not parse)");
   nn_graph *g = nn_graph_new();
   if (!g) {
-    onnx__model_proto__free_unpacked(m, NULL);
+    onnx__model_proto__free_unpacked(m, &pa);
     return nn_fail(err, NN_ENOMEM, "out of memory");
   }
   int rc = convert_graph(g, m, err);
-  onnx__model_proto__free_unpacked(m, NULL);
+  onnx__model_proto__free_unpacked(m, &pa);
   if (rc) {
     nn_graph_free(g);
     return rc;
@@ -392,9 +434,9 @@ int nn_onnx_load_file(const char *path, nn_graph **out, nn_err *err) {
   void *buf;
   size_t len;
   *out = NULL;
-  if (nn_read_file(path, &buf, &len, err)) return err ? err->code : NN_EIO;
+  if (nn_map_file(path, &buf, &len, err)) return err ? err->code : NN_EIO;
   int rc = nn_onnx_load_buffer(buf, len, out, err);
-  free(buf);
+  nn_unmap_file(buf, len);
   if (rc) nn_err_prefix(err, path);
   return rc;
 }

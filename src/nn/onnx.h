@@ -16,9 +16,12 @@ int nn_onnx_load_buffer(const void *buf, size_t len, nn_graph **out, nn_err *err
 /* A serialised TensorProto (e.g. ONNX test data input_0.pb) as a tensor. */
 nn_tensor *nn_onnx_load_tensor_file(const char *path, nn_err *err);
 
-/* Reads a whole file into memory (for model and tensor files); larger files than
- * NN_MAX_FILE_BYTES, the most a protobuf message may hold, are refused before reading. */
+/* Maps a whole regular file read-only, its pages read in at once (for model and tensor
+ * files: nothing is copied); larger files than NN_MAX_FILE_BYTES, the most a protobuf
+ * message may hold, are refused first. An empty file gives *map NULL, *size 0. Unmap with
+ * nn_unmap_file. */
 #define NN_MAX_FILE_BYTES ((uint64_t)2 << 30)
-int nn_read_file(const char *path, void **buf, size_t *len, nn_err *err);
+int nn_map_file(const char *path, void **map, size_t *size, nn_err *err);
+void nn_unmap_file(void *map, size_t size);
 
 #endif

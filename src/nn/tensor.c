@@ -1,4 +1,5 @@
 #include "nn/tensor.h"
+#include "nn/mem.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -87,7 +88,7 @@ const char *nn_shape_str(const nn_tensor *t, char *buf, size_t len) {
   return buf;
 }
 
-int nn_tensor_alloc(nn_tensor *t, nn_err *err) {
+static int tensor_alloc(nn_tensor *t, int zero, nn_err *err) {
   size_t es = nn_dtype_size(t->dtype);
   if (!es) return nn_fail(err, NN_EUNSUPPORTED, "tensors of type %s are not supported",
                           nn_dtype_name(t->dtype));
@@ -102,12 +103,31 @@ int nn_tensor_alloc(nn_tensor *t, nn_err *err) {
   size_t bytes = nn_nbytes(t);
   size_t rounded = (bytes + 63) / 64 * 64;
   if (!rounded) rounded = 64;
-  void *p = aligned_alloc(64, rounded);
+  /* large ones on huge pages (nn/mem.h): a fault per 2 MiB, and zeroed by the kernel */
+  int large = rounded >= NN_MEM_HUGE;
+  void *p = large ? nn_mem_alloc(rounded) : aligned_alloc(64, rounded);
   if (!p) return nn_fail(err, NN_ENOMEM, "out of memory allocating %zu bytes", bytes);
-  memset(p, 0, rounded);
+  if (zero && !large) memset(p, 0, rounded);
   t->data = p;
-  t->owned = 1;
+  t->owned = large ? 2 : 1;
+  t->cap = rounded;
   return NN_OK;
+}
+
+int nn_tensor_alloc(nn_tensor *t, nn_err *err) { return tensor_alloc(t, 1, err); }
+
+nn_tensor *nn_tensor_new_unset(nn_dtype dtype, int ndim, const int64_t *dims, nn_err *err) {
+  nn_tensor *t = calloc(1, sizeof *t);
+  if (!t) {
+    nn_fail(err, NN_ENOMEM, "out of memory");
+    return NULL;
+  }
+  nn_set_shape(t, dtype, ndim, dims);
+  if (tensor_alloc(t, 0, err)) {
+    free(t);
+    return NULL;
+  }
+  return t;
 }
 
 nn_tensor *nn_tensor_new(nn_dtype dtype, int ndim, const int64_t *dims, nn_err *err) {
@@ -141,7 +161,8 @@ nn_tensor *nn_tensor_clone(const nn_tensor *src, nn_err *err) {
 }
 
 void nn_tensor_release(nn_tensor *t) {
-  if (t && t->owned) free(t->data);
+  if (t && t->owned == 2) nn_mem_free(t->data, t->cap);
+  else if (t && t->owned) free(t->data);
   if (t) {
     t->data = NULL;
     t->owned = 0;
@@ -220,6 +241,35 @@ float nn_half_to_float(uint16_t h) {
   float f;
   memcpy(&f, &bits, 4);
   return f;
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+__attribute__((target("avx,f16c"))) static void halves_f16c(const uint16_t *src, float *dst,
+                                                            int64_t n) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    _mm256_storeu_ps(dst + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(src + i))));
+  for (; i < n; i++) dst[i] = nn_half_to_float(src[i]);
+}
+#endif
+
+void nn_halves_to_floats(const void *src, float *dst, int64_t n) {
+  const uint16_t *h = src;
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("f16c")) {
+    /* (in parallel: a model's weights are tens of millions of halves) */
+#pragma omp parallel for schedule(static) if (n > (1 << 20))
+    for (int64_t at = 0; at < n; at += 1 << 16)
+      halves_f16c(h + at, dst + at, n - at < (1 << 16) ? n - at : 1 << 16);
+    return;
+  }
+#endif
+  for (int64_t i = 0; i < n; i++) {
+    uint16_t v;
+    memcpy(&v, h + i, 2);
+    dst[i] = nn_half_to_float(v);
+  }
 }
 
 uint16_t nn_float_to_half(float f) {

@@ -34,11 +34,13 @@ typedef struct nn_tensor {
   int ndim; /* -1 when the rank is not known (shape inference only) */
   int64_t dims[NN_MAX_DIMS];
   void *data; /* NULL when only the shape is known */
-  int owned;  /* data was allocated by nn_tensor_alloc and is freed with the tensor */
+  int owned;  /* data was allocated by nn_tensor_alloc and is freed with the tensor (1: by
+               * free, 2: a large block of nn/mem.h, of cap bytes) */
   int block;  /* 0: plain row-major. B > 0: channel-blocked (oneDNN's nChwBc) for rank >= 3:
                * dims N, C, spatial... stored as [N][ceil(C/B)][spatial...][B], channels past C
                * padded with zeros. NN_BLOCK_CL (-1): channels-last bfloat16, [N][spatial][C]
                * of 2-byte values. See nn/layout.h. */
+  size_t cap; /* bytes allocated, when owned */
 } nn_tensor;
 
 /* Bytes one element takes in storage (NN_F16 -> 4); 0 for unsupported types. */
@@ -64,6 +66,8 @@ const char *nn_shape_str(const nn_tensor *t, char *buf, size_t len);
 int nn_tensor_alloc(nn_tensor *t, nn_err *err);
 /* A new tensor with its own storage. */
 nn_tensor *nn_tensor_new(nn_dtype dtype, int ndim, const int64_t *dims, nn_err *err);
+/* The same with its bytes left as they come, for callers that write every one of them. */
+nn_tensor *nn_tensor_new_unset(nn_dtype dtype, int ndim, const int64_t *dims, nn_err *err);
 nn_tensor *nn_tensor_clone(const nn_tensor *t, nn_err *err);
 void nn_tensor_free(nn_tensor *t); /* frees owned data and the struct */
 void nn_tensor_release(nn_tensor *t); /* frees owned data, keeps the struct */
@@ -78,6 +82,9 @@ int64_t nn_get_i64(const nn_tensor *t, int64_t i);
 /* IEEE half precision. */
 float nn_half_to_float(uint16_t h);
 uint16_t nn_float_to_half(float f); /* round to nearest even */
+/* n little-endian halves (src need not be aligned) as floats, with F16C where the CPU has it
+ * (the same values: NaNs stay NaNs) */
+void nn_halves_to_floats(const void *src, float *dst, int64_t n);
 float nn_round_half(float f);       /* f rounded to the nearest half value */
 
 /* Row-major strides (in elements) of t's dims. */

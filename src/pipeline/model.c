@@ -36,11 +36,17 @@ ct_status ct_load_network(const char *path, int outputs, nn_graph **out, char *c
   nn_err e = {0};
   *out = NULL;
   if (nn_load_prepared(path, &o, out, &info, &e)) return ct_from_nn(err, &e);
-  if (cache_note) {
-    static const char *const what[] = {"off", "used", "written", "rebuilt", "not written"};
-    snprintf(cache_note, note_len, "%s%s%s%s%s", what[info.cache], info.file[0] ? " " : "",
-             info.file, info.note[0] ? ": " : "", info.note);
-  }
+  if (cache_note) switch (info.cache) {
+      case NN_CACHE_OFF: snprintf(cache_note, note_len, "no cache"); break;
+      case NN_CACHE_HIT: snprintf(cache_note, note_len, "from the cache"); break;
+      case NN_CACHE_WRITTEN:
+        snprintf(cache_note, note_len, "prepared, kept in %s", info.file);
+        break;
+      case NN_CACHE_REBUILT:
+        snprintf(cache_note, note_len, "prepared again, %s: %s", info.file, info.note);
+        break;
+      default: snprintf(cache_note, note_len, "prepared, not cached: %s", info.note);
+    }
   return CT_OK;
 }
 

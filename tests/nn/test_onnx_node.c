@@ -67,9 +67,9 @@ static int is_ours(const char *model_path) {
   void *buf;
   size_t len;
   nn_err err;
-  if (nn_read_file(model_path, &buf, &len, &err)) return 0;
+  if (nn_map_file(model_path, &buf, &len, &err)) return 0;
   Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, buf);
-  free(buf);
+  nn_unmap_file(buf, len);
   if (!m) return 0;
   int ours = m->graph && m->graph->n_node > 0;
   for (size_t i = 0; ours && i < m->graph->n_node; i++) {

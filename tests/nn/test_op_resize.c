@@ -553,8 +553,8 @@ static void test_shape_and_inputs(void) {
   nn_err err;
   int64_t d[] = {1, 2, 3, 4};
   /* at load: data unknown */
-  nn_tensor xs = {NN_F32, 4, {1, 2, 3, 4}, NULL, 0, 0};
-  nn_tensor ss = {NN_F32, 1, {4}, NULL, 0, 0};
+  nn_tensor xs = {.dtype = NN_F32, .ndim = 4, .dims = {1, 2, 3, 4}};
+  nn_tensor ss = {.dtype = NN_F32, .ndim = 1, .dims = {4}};
   nn_tensor out;
   memset(&out, 0, sizeof out);
   nn_tensor *outs[1] = {&out};
