@@ -33,7 +33,7 @@ install(FILES ${CMAKE_BINARY_DIR}/cutout-config.cmake
 # where their -dev packages are not installed, which a program linking libcutout.so does not
 # need. The prefix is the one installed to (--prefix), so it is written at install time.
 set(CUTOUT_PC_LIBS_PRIVATE)
-foreach(lib ${VIPS_LIBRARIES} ${PROTOBUF_C_LIBRARIES} ${CJSON_LIBRARIES} ${DNNL_LIB}
+foreach(lib ${VIPS_LIBRARIES} ${PROTOBUF_C_LIBRARIES} ${GMODULE_LIBRARIES} ${CJSON_LIBRARIES} ${DNNL_LIB}
             ${VLFEAT_LIB} ${OpenMP_C_LIB_NAMES} m)
   if(IS_ABSOLUTE "${lib}")
     get_filename_component(lib "${lib}" NAME_WE)

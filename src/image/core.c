@@ -54,7 +54,15 @@ static void drop_log(const gchar *domain, GLogLevelFlags level, const gchar *msg
 int img_init(const char *argv0, char *err, size_t errlen) {
   pthread_mutex_lock(&init_lock);
   if (init_state == 0) {
-    if (VIPS_INIT(argv0 ? argv0 : "cutout") != 0) {
+    /* libvips loads its modules (HEIF, JPEG XL, PDF, ImageMagick, OpenSlide, with some forty
+     * shared libraries) at its start, from VIPSHOME's lib folder: pointed elsewhere for the
+     * start (when the user has not set it), so that a process starts without them; the only
+     * one read here, HEIF, is loaded when a HEIF or AVIF file comes (img_need_module). */
+    int own_home = getenv("VIPSHOME") == NULL;
+    if (own_home) setenv("VIPSHOME", "/nonexistent/cutout-modules-on-demand", 0);
+    int vips_rc = VIPS_INIT(argv0 ? argv0 : "cutout");
+    if (own_home) unsetenv("VIPSHOME");
+    if (vips_rc != 0) {
       char why[200];
       img_vips_error(why, sizeof why);
       snprintf(init_msg, sizeof init_msg, "cannot start libvips: %s", why);
@@ -144,4 +152,24 @@ const char *img_library_version(void) {
   if (img_init(NULL, why, sizeof why)) return "libvips did not start";
   snprintf(version, sizeof version, "libvips %s", vips_version_string());
   return version;
+}
+
+#ifndef CUTOUT_VIPS_MODULE_DIR
+#define CUTOUT_VIPS_MODULE_DIR ""
+#endif
+
+static pthread_mutex_t module_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int img_need_module(const char *module, const char *op) {
+  if (vips_type_find("VipsOperation", op)) return 0; /* built in, or loaded */
+  pthread_mutex_lock(&module_lock);
+  if (!vips_type_find("VipsOperation", op) && CUTOUT_VIPS_MODULE_DIR[0] &&
+      g_module_supported()) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.so", CUTOUT_VIPS_MODULE_DIR, module);
+    GModule *m = g_module_open(path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+    if (m) g_module_make_resident(m); /* its types stay registered */
+  }
+  pthread_mutex_unlock(&module_lock);
+  return vips_type_find("VipsOperation", op) ? 0 : -1;
 }

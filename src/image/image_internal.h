@@ -12,7 +12,11 @@
 /* Starts libvips with argv0 "cutout" if nobody did yet. */
 int img_ensure_init(char *err, size_t errlen);
 
-/* Writes a formatted one-line message into err and returns code. */
+/* Makes libvips' operation op (a nickname, "heifload_source") available, loading its
+ * module (a file of CUTOUT_VIPS_MODULE_DIR) the first time one is needed: libvips starts
+ * without its modules (img_init). 0 when op exists now, -1 when it cannot be had. */
+int img_need_module(const char *module, const char *op);
+
 /* Checks that path names a non-empty file libvips can read, before decoding it; writes the
  * quoted path into name (for messages). IMG_OK, or the code with the reason in err. */
 int img_check_file(const char *path, char *name, size_t namelen, char *err, size_t errlen);

@@ -180,6 +180,8 @@ static const char *sniff_loader(const unsigned char *b, size_t n) {
   else if (n >= 6 && (!memcmp(b, "GIF87a", 6) || !memcmp(b, "GIF89a", 6))) nick = "gifload_source";
   else if (n >= 12 && !memcmp(b + 4, "ftyp", 4)) nick = "heifload_source";
   else if (n >= 2 && b[0] == 'P' && strchr("123456fF", b[1])) nick = "ppmload_source";
+  if (nick && !strcmp(nick, "heifload_source")) /* (a module, loaded the first time) */
+    return img_need_module("vips-heif", nick) ? NULL : nick;
   return nick && vips_type_find("VipsOperation", nick) ? nick : NULL;
 }
 
