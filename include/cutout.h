@@ -87,6 +87,9 @@ typedef struct ct_img ct_image;
 /* Decodes any format libvips reads into sRGB RGB, with EXIF orientation applied. */
 ct_status ct_image_load(const char *path, ct_image **out, ct_error *err);
 ct_status ct_image_load_memory(const void *data, size_t size, ct_image **out, ct_error *err);
+/* Reads the header alone: the format, the size (after EXIF orientation) and the size limits,
+ * in milliseconds and without the memory that decoding takes. */
+ct_status ct_image_probe(const char *path, int *width, int *height, ct_error *err);
 /* Decodes into one grey channel (luma), as masks and trimaps are read. */
 ct_status ct_image_load_grey(const char *path, ct_image **out, ct_error *err);
 /* Copies pixels (rows stride bytes apart) into a new image. */

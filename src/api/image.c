@@ -12,6 +12,13 @@ ct_status ct_image_load(const char *path, ct_image **out, ct_error *err) {
   return rc ? ct_from_img(err, rc, msg) : CT_OK;
 }
 
+ct_status ct_image_probe(const char *path, int *width, int *height, ct_error *err) {
+  char msg[512];
+  if (!path) return ct_fail(err, CT_ERR_ARGUMENT, "no path given");
+  int rc = img_probe(path, width, height, msg, sizeof msg);
+  return rc ? ct_from_img(err, rc, msg) : CT_OK;
+}
+
 ct_status ct_image_load_memory(const void *data, size_t size, ct_image **out, ct_error *err) {
   char msg[512];
   if (!data || !out) return ct_fail(err, CT_ERR_ARGUMENT, "no data or result given");

@@ -89,7 +89,10 @@ int cmd_remove(int argc, char **argv) {
   ct_remove_options_init(&opts);
   ct_remove_stats stats;
   if (remove_args_apply(&margs, &opts, &inputs, &err)) goto done;
-  /* The model loads on a thread of its own while the photo decodes. */
+  /* A photo that cannot be read (or is over the size limits) is refused from its header,
+   * before the model takes its memory; then the model loads on a thread of its own while the
+   * photo decodes. */
+  if (ct_image_probe(in, NULL, NULL, &err)) goto done;
   model_load ml = {.path = model_path, .err = {0}};
   int threaded = pthread_create(&ml.thread, NULL, load_model, &ml) == 0;
   if (!threaded) load_model(&ml);

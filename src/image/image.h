@@ -56,6 +56,9 @@ uint64_t img_get_max_pixels(void);
 /* Decodes any format libvips reads into 8-bit sRGB with 3 channels: EXIF orientation applied,
  * embedded ICC profile (or the colourspace: CMYK, grey, 16-bit, ...) converted to sRGB, alpha
  * dropped. A truncated or damaged file is an error, not a padded image. */
+/* Reads a photo's header alone: its format, its size after EXIF orientation, the size
+ * limits (IMG_ETOOBIG), without decoding pixels. */
+int img_probe(const char *path, int *width, int *height, char *err, size_t errlen);
 int img_load_rgb(const char *path, ct_img **out, char *err, size_t errlen);
 int img_load_mem_rgb(const void *buf, size_t len, ct_img **out, char *err, size_t errlen);
 

@@ -74,8 +74,8 @@ static int copy_strip(VipsRegion *region, VipsRect *area, void *a) {
 
 /* Checks the limit from the header, then converts and decodes. Takes over the reference on
  * in; name says what is being read, for messages. */
-static int decode(VipsImage *in, const char *name, ct_img **out, char *err, size_t errlen) {
-  char why[300];
+/* The size limits, from the header alone; in is released when they refuse it. */
+static int check_size(VipsImage *in, const char *name, char *err, size_t errlen) {
   uint64_t pixels = (uint64_t)in->Xsize * (uint64_t)in->Ysize;
   uint64_t limit = img_get_max_pixels();
   if (limit && pixels > limit) {
@@ -91,6 +91,13 @@ static int decode(VipsImage *in, const char *name, ct_img **out, char *err, size
     return img_fail(err, errlen, IMG_ETOOBIG, "%s is %dx%d: a side over %d pixels", name, w,
                     h, IMG_MAX_SIDE);
   }
+  return IMG_OK;
+}
+
+static int decode(VipsImage *in, const char *name, ct_img **out, char *err, size_t errlen) {
+  char why[300];
+  int rc = check_size(in, name, err, errlen);
+  if (rc) return rc;
   int orientation = vips_image_get_orientation(in);
   VipsImage *rgb = NULL;
   if (to_srgb8(in, &rgb)) {
@@ -114,7 +121,7 @@ static int decode(VipsImage *in, const char *name, ct_img **out, char *err, size
     g_object_unref(src);
     return img_fail(err, errlen, IMG_ENOMEM, "out of memory for %s (%dx%d)", name, w, h);
   }
-  int rc = vips_sink_disc(src, copy_strip, im);
+  rc = vips_sink_disc(src, copy_strip, im);
   g_object_unref(src);
   if (rc) {
     img_free(im);
@@ -245,6 +252,28 @@ VipsImage *img_open_file(const char *path, int sequential) {
   VipsImage *im = load_source(nick, src, sequential);
   g_object_unref(src);
   return im;
+}
+
+int img_probe(const char *path, int *width, int *height, char *err, size_t errlen) {
+  char name[300], why[300];
+  if (!path || !*path) return img_fail(err, errlen, IMG_EARG, "no image path given");
+  int rc = img_ensure_init(err, errlen);
+  if (rc) return rc;
+  rc = img_check_file(path, name, sizeof name, err, errlen);
+  if (rc) return rc;
+  VipsImage *in = img_open_file(path, 1);
+  if (!in) {
+    img_vips_error(why, sizeof why);
+    return img_fail(err, errlen, IMG_ECORRUPT, "%s is damaged or truncated: %s", name, why);
+  }
+  rc = check_size(in, name, err, errlen);
+  if (rc) return rc;
+  int orientation = vips_image_get_orientation(in);
+  int turned = orientation >= 5 && orientation <= 8; /* these swap the sides */
+  if (width) *width = turned ? in->Ysize : in->Xsize;
+  if (height) *height = turned ? in->Xsize : in->Ysize;
+  g_object_unref(in);
+  return IMG_OK;
 }
 
 int img_load_rgb(const char *path, ct_img **out, char *err, size_t errlen) {

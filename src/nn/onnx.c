@@ -375,29 +375,40 @@ static int convert_graph(nn_graph *g, const Onnx__ModelProto *m, nn_err *err) {
 }
 
 /* protobuf-c's allocator: the large blocks (a model's weights, copied out of the file) on
- * huge pages (nn/mem.h), listed so that free finds their size. */
+ * huge pages (nn/mem.h), listed so that free finds their size; a failed allocation is
+ * noted, so that running out of memory is not reported as a damaged file. */
 typedef struct big_block {
   void *p;
   size_t n;
   struct big_block *next;
 } big_block;
 
+typedef struct pb_heap {
+  big_block *big;
+  int failed;
+} pb_heap;
+
 static void *pb_alloc(void *data, size_t n) {
-  if (n < NN_MEM_HUGE) return malloc(n);
-  big_block *b = malloc(sizeof *b);
-  if (!b) return NULL;
-  if (!(b->p = nn_mem_alloc(n))) {
+  pb_heap *h = data;
+  void *p = NULL;
+  big_block *b = NULL;
+  if (n < NN_MEM_HUGE) {
+    p = malloc(n);
+  } else if ((b = malloc(sizeof *b)) && (p = nn_mem_alloc(n))) {
+    b->p = p;
+    b->n = n;
+    b->next = h->big;
+    h->big = b;
+  } else {
     free(b);
-    return NULL;
   }
-  b->n = n;
-  b->next = *(big_block **)data;
-  *(big_block **)data = b;
-  return b->p;
+  if (!p) h->failed = 1;
+  return p;
 }
 
 static void pb_free(void *data, void *p) {
-  for (big_block **b = data; *b; b = &(*b)->next)
+  pb_heap *h = data;
+  for (big_block **b = &h->big; *b; b = &(*b)->next)
     if ((*b)->p == p) {
       big_block *d = *b;
       *b = d->next;
@@ -411,9 +422,11 @@ static void pb_free(void *data, void *p) {
 int nn_onnx_load_buffer(const void *buf, size_t len, nn_graph **out, nn_err *err) {
   *out = NULL;
   if (len == 0) return nn_fail(err, NN_EFORMAT, "not an ONNX model (the file is empty)");
-  big_block *big = NULL;
-  ProtobufCAllocator pa = {.alloc = pb_alloc, .free = pb_free, .allocator_data = &big};
+  pb_heap heap = {0};
+  ProtobufCAllocator pa = {.alloc = pb_alloc, .free = pb_free, .allocator_data = &heap};
   Onnx__ModelProto *m = onnx__model_proto__unpack(&pa, len, buf);
+  if (!m && heap.failed)
+    return nn_fail(err, NN_ENOMEM, "out of memory reading the model (%zu bytes)", len);
   if (!m) return nn_fail(err, NN_EFORMAT, "not an ONNX model (the protobuf does not parse)");
   nn_graph *g = nn_graph_new();
   if (!g) {

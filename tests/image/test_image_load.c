@@ -150,6 +150,8 @@ static void test_exif_orientation(void) {
     }
     int dw = o >= 5 ? h : w, dh = o >= 5 ? w : h;
     CHECK(im->width == dw && im->height == dh);
+    int pw = 0, ph = 0; /* the header alone gives the same upright size */
+    CHECK(img_probe(path, &pw, &ph, err, sizeof err) == IMG_OK && pw == dw && ph == dh);
     if (im->width == dw && im->height == dh) {
       for (int q = 0; q < 4; q++) {
         int sx = (q & 1) ? 3 * w / 4 : w / 4, sy = (q & 2) ? 3 * h / 4 : h / 4, dx, dy;
@@ -361,11 +363,17 @@ static void test_pixel_limit(void) {
   CHECK(img_load_rgb(path, &im, err, sizeof err) == IMG_ETOOBIG);
   CHECK(strstr(err, "300x200") != NULL && strstr(err, "limit") != NULL);
   CHECK(img_load_rgb(cut, &im, err, sizeof err) == IMG_ETOOBIG);
+  CHECK(img_probe(path, NULL, NULL, err, sizeof err) == IMG_ETOOBIG);
+  CHECK(strstr(err, "300x200") != NULL);
+  CHECK(img_probe(cut, NULL, NULL, err, sizeof err) == IMG_ETOOBIG);
   CHECK(img_load_mem_rgb(bytes, len, &im, err, sizeof err) == IMG_ETOOBIG);
   CHECK(im == NULL);
   img_set_max_pixels((uint64_t)w * h);
   CHECK(img_load_rgb(path, &im, err, sizeof err) == IMG_OK);
   img_free(im);
+  int pw = 0, ph = 0;
+  CHECK(img_probe(path, &pw, &ph, err, sizeof err) == IMG_OK && pw == w && ph == h);
+  CHECK(img_probe(dir, &pw, &ph, err, sizeof err) == IMG_EIO); /* a folder */
   img_set_max_pixels(IMG_DEFAULT_MAX_PIXELS);
   free(bytes);
   free(path);

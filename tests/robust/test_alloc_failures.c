@@ -27,7 +27,11 @@ static int nn_job(void *ctx) {
   const char *path = ctx;
   nn_err e = {0};
   nn_graph *g = NULL;
-  if (nn_load(path, &g, &e)) return e.code == NN_ENOMEM ? 1 : -1;
+  if (nn_load(path, &g, &e)) {
+    if (e.code == NN_ENOMEM) return 1;
+    fprintf(stderr, "nn load: %s\n", e.msg);
+    return -1;
+  }
   int rc = 0;
   nn_tensor *in[2] = {NULL, NULL}, *out = NULL;
   for (int i = 0; i < g->n_inputs && i < 2 && !rc; i++) {

@@ -60,7 +60,7 @@ int nn_pass_pack(nn_graph *g, const nn_packed *prev, int drop, nn_err *err) {
       nn_err e;
       int r = rc ? NN_OK : pack_node(g, i, prev, &e);
       if (r) {
-#pragma omp critical(nn_pack_fail)
+#pragma omp critical
         if (!rc) {
           rc = r;
           if (err) *err = e;
