@@ -4,9 +4,13 @@
 # SAD, MSE, gradient and connectivity errors over the trimaps' unknown bands, and IoU and
 # F-measure of the masks, per image and their mean (cutout eval --pipeline).
 #
-#   scripts/score-benchmark.sh [--set DIR] [--model PATH] [--json | --csv] [--limit N]
-#                              [--refiner MODEL] [--only NAME]
+#   scripts/score-benchmark.sh [--set DIR] [--real DIR] [--model PATH] [--json | --csv]
+#                              [--limit N] [--refiner MODEL] [--only NAME]
 #
+# Then the same configurations on the real photos with ground truth (--real, by default
+# ../shared/realset beside the source tree when it is there; "--real none" skips them),
+# scored over the whole image: a change that wins on one set and loses on the other is not a
+# win.
 # --refiner adds the configurations with that tile refiner (cutout train --arch unet); --only
 # runs the configurations whose name contains NAME.
 # The cutout program is $CUTOUT, or build/cutout.
@@ -15,6 +19,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SET=$ROOT/bench-set
 MODEL=$ROOT/models/isnet-fp16.onnx
+REAL=$ROOT/../shared/realset
 CUTOUT=${CUTOUT:-$ROOT/build/cutout}
 EXTRA=()
 REFINER=
@@ -36,12 +41,13 @@ die() { printf 'score-benchmark: error: %s\n' "$*" >&2; exit 1; }
 while [[ $# -gt 0 ]]; do
   case $1 in
     --set) [[ $# -ge 2 ]] || die "--set needs a folder"; SET=$2; shift 2 ;;
+    --real) [[ $# -ge 2 ]] || die "--real needs a folder (or none)"; REAL=$2; shift 2 ;;
     --model) [[ $# -ge 2 ]] || die "--model needs a path"; MODEL=$2; shift 2 ;;
     --json | --csv) EXTRA+=("$1"); shift ;;
     --limit) [[ $# -ge 2 ]] || die "--limit needs a number"; EXTRA+=(--limit "$2"); shift 2 ;;
     --refiner) [[ $# -ge 2 ]] || die "--refiner needs a model"; REFINER=$2; shift 2 ;;
     --only) [[ $# -ge 2 ]] || die "--only needs a name"; ONLY=$2; shift 2 ;;
-    -h | --help) sed -n '2,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h | --help) sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown option '$1' (see --help)" ;;
   esac
 done
@@ -59,12 +65,24 @@ if [[ -n $REFINER ]]; then
   )
 fi
 
-for config in "${CONFIGS[@]}"; do
-  name=${config%%|*}
-  [[ -z $ONLY || $name == *"$ONLY"* ]] || continue
-  read -r -a opts <<< "${config#*|}"
-  printf '== %s (%s)\n' "$name" "$SET" >&2
-  start=$EPOCHREALTIME
-  "$CUTOUT" eval --pipeline --set "$SET" --model "$MODEL" -q "${opts[@]}" "${EXTRA[@]}"
-  awk -v a="$start" -v b="$EPOCHREALTIME" -v n="$name" 'BEGIN { printf "== %s: %.1f s\n", n, b - a }' >&2
-done
+# score <set> <extra eval options...>: every configuration on one set.
+score() {
+  local set=$1; shift
+  for config in "${CONFIGS[@]}"; do
+    name=${config%%|*}
+    [[ -z $ONLY || $name == *"$ONLY"* ]] || continue
+    read -r -a opts <<< "${config#*|}"
+    printf '== %s (%s)\n' "$name" "$set" >&2
+    start=$EPOCHREALTIME
+    "$CUTOUT" eval --pipeline --set "$set" --model "$MODEL" -q "${opts[@]}" "$@" "${EXTRA[@]}"
+    awk -v a="$start" -v b="$EPOCHREALTIME" -v n="$name" 'BEGIN { printf "== %s: %.1f s\n", n, b - a }' >&2
+  done
+}
+
+score "$SET"
+if [[ $REAL != none && -d $REAL/image && -d $REAL/alpha ]]; then
+  printf '== the real set (%s), whole-image errors\n' "$REAL" >&2
+  score "$REAL" --no-trimap
+elif [[ $REAL != none ]]; then
+  printf '== no real set at %s (--real DIR)\n' "$REAL" >&2
+fi
