@@ -111,6 +111,9 @@ static int exec_node(test_node *t, nn_tensor **in, int n_in, nn_tensor **out, nn
 
 /* Makes inputs for cc, runs them through the prepared node t and compares with the
  * reference. */
+/* The largest |got - want| of any case, as a fraction of its bound. */
+static double worst_of_bound;
+
 static void check_run(test_node *t, const conv_case *cc, nn_dtype dt) {
   int64_t xd[5] = {cc->n, cc->c}, wd[5] = {cc->m, cc->c / cc->group}, bd[1] = {cc->m};
   for (int i = 0; i < cc->nsp; i++) xd[2 + i] = cc->in[i], wd[2 + i] = cc->k[i];
@@ -143,6 +146,7 @@ static void check_run(test_node *t, const conv_case *cc, nn_dtype dt) {
       /* float16 results are half values: within half a half-precision step more */
       if (dt == NN_F16) tol += fabs(want[i]) / 2048;
       int ok = fabs(got - want[i]) <= tol && (dt != NN_F16 || nn_round_half((float)got) == got);
+      if (fabs(got - want[i]) / tol > worst_of_bound) worst_of_bound = fabs(got - want[i]) / tol;
       if (!ok) {
         if (!bad) fprintf(stderr, "conv y[%lld] = %g, expected %g\n", (long long)i, got, want[i]);
         bad++;
@@ -362,5 +366,6 @@ int main(void) {
   test_shape_changes();
   test_unknown();
   test_errors();
+  printf("convolutions against the reference: worst error %.3g of the bound\n", worst_of_bound);
   return CHECK_DONE();
 }
