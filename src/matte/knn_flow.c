@@ -15,6 +15,7 @@ void mt_flow_opts_init(mt_flow_opts *o) {
   o->outer = 30;
   o->step = 4;
   o->spatial = 1.0;
+  o->known_only = 0;
 }
 
 void mt_flow_free(mt_flow *f) {
@@ -80,6 +81,7 @@ int mt_flow_build(int w, int h, const float *col, const uint8_t *var, const mt_f
           if (!near && (xx % step || yy % step)) continue;
           if (!dx && !dy) continue;
           size_t j = (size_t)yy * w + xx;
+          if (o->known_only && var[j]) continue;
           const float *cj = col + j * 3;
           double d0 = ci[0] - cj[0], d1 = ci[1] - cj[1], d2 = ci[2] - cj[2];
           double d = d0 * d0 + d1 * d1 + d2 * d2 + s2 * (double)(dx * dx + dy * dy);

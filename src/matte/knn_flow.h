@@ -27,6 +27,7 @@ typedef struct mt_flow_opts {
   int step;       /* its sampling step (default 4) */
   double spatial; /* weight of position against colour: feature (r, g, b, s x / outer,
                      s y / outer) with colours in 0..1 (default 1) */
+  int known_only; /* 1: neighbours among the known pixels only (the known-to-unknown flow) */
 } mt_flow_opts;
 
 void mt_flow_opts_init(mt_flow_opts *o);
