@@ -46,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "matte/knn_flow.h"
 #include "matte/matte.h"
 #include "matte/solve_tile.h"
 
@@ -53,6 +54,7 @@
 typedef struct cf_opts {
   double eps, tol, prior;
   int max_iter;
+  double flow; /* weight of the non-local flow (knn_flow.h); 0: none */
 } cf_opts;
 
 typedef struct window {
@@ -310,7 +312,8 @@ static int solve_grid(const grid *g, const cf_opts *o, int *iters, double *resid
   int *idx = malloc(sizeof *idx * (size_t)m);
   double *p = calloc(n, sizeof *p), *q = malloc(n * sizeof *q);
   double *r = malloc(sizeof *r * (size_t)m), *z = malloc(sizeof *z * (size_t)m), *dinv = NULL;
-  double *lam = NULL;
+  double *lam = NULL, *fdiag = NULL, *lpc = NULL;
+  mt_flow flow = {0, NULL, NULL, NULL};
   window *win = NULL;
   ichol ic = {w + 4, NULL, NULL, NULL, NULL, {0}};
   int rc = -1;
@@ -341,6 +344,17 @@ static int solve_grid(const grid *g, const cf_opts *o, int *iters, double *resid
     double c = 2 * g->x[idx[k]] - 1;
     lam[k] = o->prior * c * c;
   }
+  /* the non-local flow: its edges, and its diagonal folded into the preconditioner's */
+  if (o->flow > 0) {
+    mt_flow_opts fo;
+    mt_flow_opts_init(&fo);
+    if (mt_flow_build(w, h, g->col, g->var, &fo, &flow)) goto done;
+    if (!(fdiag = calloc(n, sizeof *fdiag))) goto done;
+    mt_flow_diagonal(&flow, o->flow, fdiag);
+  }
+  /* the preconditioner's diagonal addition: the prior's and the flow's */
+  if (!(lpc = malloc(sizeof *lpc * (size_t)m))) goto done;
+  for (long k = 0; k < m; k++) lpc[k] = lam[k] + (fdiag ? fdiag[idx[k]] : 0.0);
 
   /* the preconditioner: IC(0), or 1 / diag(L) (Jacobi) when IC(0) breaks down */
   int jacobi = 0;
@@ -359,7 +373,7 @@ static int solve_grid(const grid *g, const cf_opts *o, int *iters, double *resid
     for (int b = 0; b < IC_N; b++) ic.off[b] = dyx[b][0] * ic.uw + dyx[b][1];
     /* the diagonal raised by 1% from the start, 10% and 100% on a breakdown, then Jacobi */
     double shift = 1e-2;
-    while (ic_build(&ic, w, g->col, win, nwin, m, shift, lam)) {
+    while (ic_build(&ic, w, g->col, win, nwin, m, shift, lpc)) {
       shift *= 10;
       if (shift > 1) {
         jacobi = 1;
@@ -372,16 +386,18 @@ static int solve_grid(const grid *g, const cf_opts *o, int *iters, double *resid
     if (!(dinv = malloc(sizeof *dinv * (size_t)m))) goto done;
     diagonal(w, g->col, win, nwin, idx, m, q);
     for (long k = 0; k < m; k++)
-      dinv[k] = q[idx[k]] + lam[k] > 1e-12 ? 1.0 / (q[idx[k]] + lam[k]) : 1.0;
+      dinv[k] = q[idx[k]] + lpc[k] > 1e-12 ? 1.0 / (q[idx[k]] + lpc[k]) : 1.0;
   }
   /* b = -(L x_known)_U (p holds the known values only), r0 = -(L x)_U */
   double *x = g->x;
   for (size_t i = 0; i < n; i++) p[i] = g->var[i] ? 0.0 : x[i];
   laplacian(w, g->col, win, nwin, idx, m, p, q);
+  mt_flow_apply(&flow, o->flow, p, q);
   double bnorm = 0;
   for (long k = 0; k < m; k++) bnorm += q[idx[k]] * q[idx[k]];
   bnorm = sqrt(bnorm);
   laplacian(w, g->col, win, nwin, idx, m, x, q);
+  mt_flow_apply(&flow, o->flow, x, q);
   /* p must stay 0 off the unknowns, as laplacian() reads it everywhere */
   memset(p, 0, n * sizeof *p);
   double rr = 0, rz = 0;
@@ -407,6 +423,7 @@ static int solve_grid(const grid *g, const cf_opts *o, int *iters, double *resid
   int it = 0;
   while (sqrt(rr) > o->tol * scale && it < o->max_iter) {
     laplacian(w, g->col, win, nwin, idx, m, p, q);
+    mt_flow_apply(&flow, o->flow, p, q);
     for (long k = 0; k < m; k++) q[idx[k]] += lam[k] * p[idx[k]];
     double pq = 0;
     for (long k = 0; k < m; k++) pq += p[idx[k]] * q[idx[k]];
@@ -433,6 +450,9 @@ static int solve_grid(const grid *g, const cf_opts *o, int *iters, double *resid
   rc = 0;
 done:
   free(lam);
+  free(fdiag);
+  free(lpc);
+  mt_flow_free(&flow);
   free(near);
   free(idx);
   free(p);
@@ -448,9 +468,9 @@ done:
   return rc;
 }
 
-int mt_closed_form_tile(const mt_tile *t, double eps, double tol, int max_iter, uint8_t *alpha,
-                        mt_tile_result *res) {
-  const cf_opts opts = {eps, tol, 1e-3 /* the prior: see the header comment */, max_iter},
+int mt_closed_form_tile(const mt_tile *t, double eps, double tol, int max_iter, double flow,
+                        uint8_t *alpha, mt_tile_result *res) {
+  const cf_opts opts = {eps, tol, 1e-3 /* the prior: see the header comment */, max_iter, flow},
                 *o = &opts;
   const int rw = t->rw, rh = t->rh;
   const size_t n = (size_t)rw * rh;

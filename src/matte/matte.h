@@ -62,6 +62,8 @@ typedef struct mt_solve_opts {
   int max_iter;   /* per tile */
   int tile;       /* tile side for tile-parallel solving (0: by the photo's size, solve.c) */
   int threads;    /* 0: all cores */
+  double flow;    /* full mode: weight of the non-local colour flow (knn_flow.c) added to the
+                     3x3 Laplacian; 0: the local Laplacian alone */
 } mt_solve_opts;
 
 typedef struct mt_solve_stats {

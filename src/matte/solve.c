@@ -21,6 +21,8 @@
  * from a solve of the photo at half resolution (recursively) moved the result little
  * (mean |diff| to one whole solve 7.0 -> 6.4, 5.5 -> 4.6 /255) for up to 25% more time. */
 #define CF_MARGIN 32
+/* With the non-local flow, whose neighbours lie up to 30 px away (knn_flow.c). */
+#define CF_MARGIN_FLOW 48
 #define CF_TILE 512
 /* Photos over CF_BIG_PIXELS take cores of 256 (by default): the unknowns of a tile cost more
  * each the bigger the tile (more CG iterations, a working set further beyond the caches).
@@ -99,7 +101,8 @@ int mt_solve(mt_mode mode, const uint8_t *rgb, int width, int height, const uint
     return mt_fail(err, errlen, "image too large");
   if (mode != MT_MATTING_OFF && mode != MT_MATTING_FAST && mode != MT_MATTING_FULL)
     return mt_fail(err, errlen, "unknown matting mode");
-  if (!(o->eps > 0) || !(o->tol > 0) || o->max_iter < 1 || o->tile < 0 || o->threads < 0)
+  if (!(o->eps > 0) || !(o->tol > 0) || !(o->flow >= 0) || o->max_iter < 1 || o->tile < 0 ||
+      o->threads < 0)
     return mt_fail(err, errlen, "bad solver options");
   if (mode == MT_MATTING_OFF) return 0; /* alpha as it came */
   const size_t n = (size_t)width * height;
@@ -111,7 +114,9 @@ int mt_solve(mt_mode mode, const uint8_t *rgb, int width, int height, const uint
           : mode == MT_MATTING_FULL && n > CF_BIG_PIXELS ? CF_TILE_BIG
                                                          : CF_TILE;
   T = T < 16 ? 16 : T > 8192 ? 8192 : T;
-  int margin = mode == MT_MATTING_FULL ? CF_MARGIN : 2 * guided_radius(width, height);
+  int margin = mode != MT_MATTING_FULL ? 2 * guided_radius(width, height)
+               : o->flow > 0                 ? CF_MARGIN_FLOW
+                                             : CF_MARGIN;
   int tx = (width + T - 1) / T, ty = (height + T - 1) / T;
   core *list = malloc(sizeof *list * (size_t)tx * ty);
   uint8_t *guess = malloc(n);
@@ -147,7 +152,7 @@ int mt_solve(mt_mode mode, const uint8_t *rgb, int width, int height, const uint
     t.rw = rx1 - t.rx, t.rh = ry1 - t.ry;
     mt_tile_result res;
     int rc = mode == MT_MATTING_FULL
-                 ? mt_closed_form_tile(&t, o->eps, o->tol, o->max_iter, alpha, &res)
+                 ? mt_closed_form_tile(&t, o->eps, o->tol, o->max_iter, o->flow, alpha, &res)
                  : mt_guided_tile(&t, guided_radius(width, height), GUIDED_EPS, alpha, &res);
     if (rc) {
       failed++;

@@ -25,10 +25,11 @@ typedef struct mt_tile_result {
 /* Closed-form matting (closed_form.c): the matting Laplacian of 3x3 windows with
  * regulariser eps, solved for the region's unknown pixels (those on the region's edges
  * inside the photo stay at guess) by conjugate gradient from guess (closed_form.c says why
- * without a preconditioner), until ||r|| <= tol ||b|| or max_iter. Returns -1 when out of
+ * without a preconditioner), with the non-local flow of knn_flow.h weighted by flow (0:
+ * none), until ||r|| <= tol ||b|| or max_iter. Returns -1 when out of
  * memory. */
-int mt_closed_form_tile(const mt_tile *t, double eps, double tol, int max_iter, uint8_t *alpha,
-                        mt_tile_result *res);
+int mt_closed_form_tile(const mt_tile *t, double eps, double tol, int max_iter, double flow,
+                        uint8_t *alpha, mt_tile_result *res);
 
 /* Colour guided filter (guided.c) of guess with the photo as guide, radius r, regulariser
  * eps; the region must reach 2r beyond the core where the photo allows. Returns -1 when out
