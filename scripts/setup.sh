@@ -4,7 +4,8 @@
 #   2. the npm packages of package.json (onnxruntime-node: the reference runtime for tests and
 #      benchmarks; playwright-core: drives chromium in the web page test), installed without
 #      their install scripts, and a check that onnxruntime runs;
-#   3. the ISNet models (scripts/fetch-models.sh);
+#   3. the ISNet models (scripts/fetch-models.sh) and the TensorFlow.js detector and
+#      segmentation models (scripts/fetch-tfjs-models.sh);
 #   4. a Release build in build/, and a sanitizer build (ASan + UBSan) in build-asan/ whose
 #      unit tests the Release build's ctest runs as one of its tests.
 # Safe to run again: each step skips what is already done.
@@ -92,9 +93,14 @@ ort_wanted=$(node -p 'require("./package.json").dependencies["onnxruntime-node"]
 # playwright-core drives Debian's chromium (/usr/bin/chromium) in the web page test; it
 # downloads no browser of its own.
 pw_wanted=$(node -p 'require("./package.json").dependencies["playwright-core"]')
+# @tensorflow/tfjs with its WebAssembly backend: the reference runtime for TensorFlow.js graph
+# models (pure JavaScript and WebAssembly, nothing downloaded at install).
+tfjs_wanted=$(node -p 'require("./package.json").dependencies["@tensorflow/tfjs"]')
 if [[ $(installed_version onnxruntime-node) == "$ort_wanted" &&
-      $(installed_version playwright-core) == "$pw_wanted" ]]; then
-  log "onnxruntime-node $ort_wanted and playwright-core $pw_wanted already installed"
+      $(installed_version playwright-core) == "$pw_wanted" &&
+      $(installed_version @tensorflow/tfjs) == "$tfjs_wanted" &&
+      $(installed_version @tensorflow/tfjs-backend-wasm) == "$tfjs_wanted" ]]; then
+  log "onnxruntime-node $ort_wanted, playwright-core $pw_wanted and tfjs $tfjs_wanted already installed"
 else
   # --ignore-scripts: onnxruntime-node's install script fetches GPU runtimes from a host
   # outside the npm registry; its CPU runtime ships inside the package.
@@ -113,6 +119,8 @@ else
     die "onnxruntime-node $ort_wanted is not in node_modules after the install"
   [[ $(installed_version playwright-core) == "$pw_wanted" ]] ||
     die "playwright-core $pw_wanted is not in node_modules after the install"
+  [[ $(installed_version @tensorflow/tfjs-backend-wasm) == "$tfjs_wanted" ]] ||
+    die "@tensorflow/tfjs-backend-wasm $tfjs_wanted is not in node_modules after the install"
 fi
 
 [[ -f $ORT_CHECK_MODEL ]] || die "$ORT_CHECK_MODEL is missing (package libonnx-testdata)"
@@ -133,6 +141,7 @@ EOF
 # --- 3. models -------------------------------------------------------------------------------
 if ((want_models)); then
   "$ROOT/scripts/fetch-models.sh"
+  "$ROOT/scripts/fetch-tfjs-models.sh"
 else
   log "skipping the models (--no-models)"
 fi
