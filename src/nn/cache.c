@@ -20,6 +20,7 @@
 #include "nn/layout.h"
 #include "nn/nn.h"
 #include "nn/onnx.h"
+#include "nn/ops/conv_common.h"
 #include "nn/passes/passes.h"
 #include "nn/precision.h"
 #include "nn/serial.h"
@@ -51,10 +52,11 @@ static int key_of(char *key, size_t len, const void *model, size_t size, int out
   const dnnl_version_t *v = dnnl_version();
   int n = snprintf(key, len,
                    "cutout prepared graph\nmodel %016llx%016llx %zu bytes, %d outputs\n"
-                   "engine %s\noneDNN %d.%d.%d %s\nisa %s\nlayout %d\nbf16 %d\n",
+                   "engine %s\noneDNN %d.%d.%d %s\nisa %s\nlayout %d\nbf16 %d\nconv %s\n",
                    (unsigned long long)h.high, (unsigned long long)h.low, size, outputs,
                    NN_ENGINE_ID, v->major, v->minor, v->patch, v->hash ? v->hash : "",
-                   nn_isa_name(nn_cpu_isa()), nn_layout_active(), nn_use_bf16());
+                   nn_isa_name(nn_cpu_isa()), nn_layout_active(), nn_use_bf16(),
+                   nn_conv_wino_on() ? "winograd-avx2" : "onednn");
   return n > 0 && (size_t)n < len;
 }
 

@@ -106,6 +106,7 @@ void nn_conv_release(nn_node *node) {
   nn_conv_params *p = node->params;
   if (!p) return;
   prim_free(p->prim);
+  nn_conv_wino_free(p->wino);
   pthread_mutex_destroy(&p->lock);
   free(p);
   node->params = NULL;
@@ -429,6 +430,7 @@ int nn_conv_blocked_ok(const nn_node *node, const nn_tensor *x, const nn_tensor 
   int64_t dims[NN_MAX_DIMS];
   nn_err err;
   if (x->ndim != 4 || nn_conv_geometry(node, x, w, &g, dims, &err) != NN_OK) return 0;
+  if (nn_conv_wino_ok(node, &g, block, block)) return 1; /* our kernels take it */
   if (block < 0) /* channels-last: the output too, but for a mask (nn_pass_layout) */
     return strcmp(node->op_type, "Conv") == 0 &&
            fast_kernel(node, &g, block, g.m < NN_CL_MIN_CHANNELS ? 0 : block, 1);
@@ -522,9 +524,11 @@ int nn_conv_f32(const nn_node *node, const nn_conv_geom *g, const float *x, int 
   if (g->n == 0 || g->m == 0) return NN_OK;
   for (int i = 0; i < g->win.nsp; i++)
     if (g->win.out[i] == 0) return NN_OK;
+  int wino = nn_conv_wino_ok(node, g, x_block, y_block);
   pthread_mutex_lock(&p->lock);
-  int rc = prim_for(node, g, b != NULL, x_block, y_block, err);
-  if (!rc) rc = prim_run(node, p->prim, x, w, b, y, err);
+  int rc = wino ? nn_conv_wino_run(node, g, x, w, b, y, err)
+                : prim_for(node, g, b != NULL, x_block, y_block, err);
+  if (!rc && !wino) rc = prim_run(node, p->prim, x, w, b, y, err);
   pthread_mutex_unlock(&p->lock);
   return rc;
 }
@@ -535,6 +539,13 @@ int nn_conv_pack(nn_node *node, const nn_conv_geom *g, int x_block, const float 
   if (g->n == 0 || g->m == 0) return NN_OK; /* (runs do nothing) */
   for (int i = 0; i < g->win.nsp; i++)
     if (g->win.out[i] == 0) return NN_OK;
+  if (nn_conv_wino_ok(node, g, x_block, y_block)) {
+    pthread_mutex_lock(&cp->lock);
+    int rc = nn_conv_wino_pack(node, g, w, prev, err);
+    node->scratch = rc ? 0 : nn_conv_wino_scratch(g);
+    pthread_mutex_unlock(&cp->lock);
+    return rc;
+  }
   pthread_mutex_lock(&cp->lock);
   int rc = prim_for(node, g, has_bias, x_block, y_block, err);
   nn_conv_prim *p = cp->prim;
@@ -561,6 +572,7 @@ int nn_conv_pack(nn_node *node, const nn_conv_geom *g, int x_block, const float 
 
 int nn_conv_packed(const nn_node *node, nn_packed *out) {
   const nn_conv_params *cp = node->params;
+  if (nn_conv_wino_packed(node, out)) return 1;
   const nn_conv_prim *p = cp ? cp->prim : NULL;
   if (!p || !p->wei_packed || !p->wei_reorder) return 0;
   out->meta = &p->wei_md;

@@ -11,6 +11,7 @@
 #include "nn/tensor.h"
 
 struct nn_conv_prim;
+struct nn_conv_wino;
 
 /* node->params of a Conv or ConvInteger node. */
 typedef struct nn_conv_params {
@@ -20,6 +21,7 @@ typedef struct nn_conv_params {
   int sum;                   /* then an Add fused in: y += input 3 (nn_pass_fuse) */
   pthread_mutex_t lock;      /* serialises runs of the node: they share prim */
   struct nn_conv_prim *prim; /* cached oneDNN primitive, NULL until the first run */
+  struct nn_conv_wino *wino; /* our Winograd kernel's weights (conv_wino.c), or NULL */
 } nn_conv_params;
 
 /* The fused Relu of a Conv node (see nn_pass_fuse); recorded in its attribute
@@ -73,5 +75,23 @@ int nn_conv_backward_f32(const nn_node *node, const nn_conv_geom *g, const float
 /* 1 when oneDNN has a fast (not reference) kernel for this 2-D convolution with input and
  * output in the channel-blocked layout `block`. */
 int nn_conv_blocked_ok(const nn_node *node, const nn_tensor *x, const nn_tensor *w, int block);
+
+/* Our Winograd kernels (conv_wino.c, nn/ops/winograd.h), in place of oneDNN's direct ones
+ * where the effective ISA has AVX2 but no AVX-512, unless the environment sets
+ * CUTOUT_CONV=onednn (oneDNN everywhere, for comparison). */
+int nn_conv_wino_on(void);
+/* 1 when a Conv of geometry g with these layouts runs on them (3x3, stride 1, no groups,
+ * blocked layout 8 in and out, and a shape where they win). */
+int nn_conv_wino_ok(const nn_node *node, const nn_conv_geom *g, int x_block, int y_block);
+/* nn_conv_f32 and nn_conv_pack / nn_conv_packed for those; called with the node's lock
+ * held but nn_conv_wino_packed. */
+int nn_conv_wino_run(const nn_node *node, const nn_conv_geom *g, const float *x, const float *w,
+                     const float *b, float *y, nn_err *err);
+int nn_conv_wino_pack(nn_node *node, const nn_conv_geom *g, const float *w,
+                      const nn_packed *prev, nn_err *err);
+int nn_conv_wino_packed(const nn_node *node, nn_packed *out);
+/* The scratch bytes a run takes, and the weights' release. */
+size_t nn_conv_wino_scratch(const nn_conv_geom *g);
+void nn_conv_wino_free(struct nn_conv_wino *w);
 
 #endif
