@@ -2,7 +2,13 @@
  *
  *   bench_engine [--model PATH] [--rounds R] [--runs N] [--threads T] [--profile]
  *
- * --profile prints, for cutout's last round, a table of where the time goes by op type.
+ * --profile prints, for cutout's last round, a table of where the time goes by op type,
+ * with the achieved GFLOP/s of the convolutions' direct-equivalent work.
+ *
+ * Where the effective ISA (ONEDNN_MAX_CPU_ISA caps it) has AVX2 but no AVX-512, cutout runs
+ * its convolutions on its own Winograd kernels; each round then also runs cutout with
+ * CUTOUT_CONV=onednn (oneDNN's direct kernels, the path before them), and the ratio of the
+ * two is printed.
  *
  * Each round starts one process per runtime (cutout first, then onnxruntime through
  * tests/tools/ort_run.js), each loading the model, making one untimed warm-up pass and N
@@ -20,7 +26,9 @@
 
 #include "bench_util.h"
 #include "nn/cache.h"
+#include "nn/isa.h"
 #include "nn/nn.h"
+#include "nn/ops/conv_common.h"
 
 #define MAX_TIMES 256
 
@@ -149,30 +157,51 @@ int main(int argc, char **argv) {
   if (bench_write_input(photo, 1024, input)) return 1;
 
   double ct_times[MAX_TIMES], ort_times[MAX_TIMES], ct_first[MAX_TIMES], ort_first[MAX_TIMES];
-  int n_ct = 0, n_ort = 0;
-  long long ct_rss = 0, ort_rss = 0;
+  double dn_times[MAX_TIMES], dn_first[MAX_TIMES];
+  int n_ct = 0, n_ort = 0, n_dn = 0;
+  long long ct_rss = 0, ort_rss = 0, dn_rss = 0;
+  /* our convolution kernels in use: oneDNN's path as the peer too */
+  int peer = nn_conv_wino_on();
   char cmd[4096];
-  printf("ISNet forward pass, 1x3x1024x1024, %d threads, %d rounds x %d passes\nmodel: %s\n",
-         threads, rounds, runs, model);
+  char isa[128];
+  nn_isa_describe(isa, sizeof isa);
+  printf("ISNet forward pass, 1x3x1024x1024, %d threads, %d rounds x %d passes\nmodel: %s\n"
+         "%s; convolutions: %s\n",
+         threads, rounds, runs, model, isa,
+         peer ? "cutout's Winograd kernels (AVX2), oneDNN's as the peer" : "oneDNN");
   for (int r = 0; r < rounds; r++) {
     snprintf(cmd, sizeof cmd, "'/proc/%d/exe' --worker '%s' '%s' %d %d %d", (int)getpid(), model,
              input, runs, threads, profile && r == rounds - 1);
     ct_first[r] = ort_first[r] = 0;
+    if (profile && r == rounds - 1) fprintf(stderr, "cutout%s:\n", peer ? " (Winograd)" : "");
     long long rss = collect(cmd, 0, ct_times, &n_ct, &ct_first[r]);
+    long long drss = 0;
+    dn_first[r] = 0;
+    if (peer) {
+      char dcmd[4200];
+      snprintf(dcmd, sizeof dcmd, "CUTOUT_CONV=onednn %s", cmd);
+      if (profile && r == rounds - 1) fprintf(stderr, "\ncutout (CUTOUT_CONV=onednn):\n");
+      drss = collect(dcmd, 0, dn_times, &n_dn, &dn_first[r]);
+    }
     snprintf(cmd, sizeof cmd,
              "OMP_NUM_THREADS=%d node '%s/tests/tools/ort_run.js' '%s' '%s' /dev/null "
              "--threads %d --runs %d --shape 1,3,1024,1024",
              threads, src ? src : ".", model, input, threads, runs + 1);
     long long orss = collect(cmd, 1, ort_times, &n_ort, &ort_first[r]);
-    if (rss < 0 || orss < 0) {
+    if (rss < 0 || orss < 0 || drss < 0) {
       fprintf(stderr, "bench: a runtime failed in round %d\n", r + 1);
       unlink(input);
       return 1;
     }
     if (rss > ct_rss) ct_rss = rss;
     if (orss > ort_rss) ort_rss = orss;
+    if (drss > dn_rss) dn_rss = drss;
     printf("round %d: cutout", r + 1);
     for (int i = n_ct - runs; i < n_ct; i++) printf(" %.0f", ct_times[i]);
+    if (peer) {
+      printf(" ms | cutout CUTOUT_CONV=onednn");
+      for (int i = n_dn - runs; i < n_dn; i++) printf(" %.0f", dn_times[i]);
+    }
     printf(" ms | onnxruntime");
     for (int i = n_ort - runs; i < n_ort; i++) printf(" %.0f", ort_times[i]);
     printf(" ms; first pass (load + run) cutout %.0f ms, onnxruntime %.0f ms\n", ct_first[r],
@@ -185,7 +214,14 @@ int main(int argc, char **argv) {
   printf("\n%-12s %12s %22s %14s\n", "runtime", "median ms", "first pass median ms",
          "peak RSS MB");
   printf("%-12s %12.0f %22.0f %14.0f\n", "cutout", mc, fc, ct_rss / 1048576.0);
+  double md = peer ? bench_median(dn_times, n_dn) : 0, fd = peer ? bench_median(dn_first, rounds) : 0;
+  if (peer)
+    printf("%-12s %12.0f %22.0f %14.0f  (CUTOUT_CONV=onednn)\n", "cutout-dnnl", md, fd,
+           dn_rss / 1048576.0);
   printf("%-12s %12.0f %22.0f %14.0f\n", "onnxruntime", mo, fo, ort_rss / 1048576.0);
+  if (peer)
+    printf("ratio cutout/cutout-dnnl: time %.2f (%.2fx faster), first pass %.2f, peak RSS %.2f\n",
+           mc / md, md / mc, fc / fd, (double)ct_rss / (double)dn_rss);
   printf("ratio cutout/onnxruntime: time %.2f, first pass %.2f, peak RSS %.2f\n", mc / mo,
          fc / fo, (double)ct_rss / (double)ort_rss);
   return 0;

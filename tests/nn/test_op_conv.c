@@ -3,8 +3,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "blocked_harness.h"
 #include "check.h"
+#include "nn/isa.h"
 #include "nn/op.h"
+#include "nn/ops/conv_common.h"
+#include "nn/precision.h"
 #include "op_harness.h"
 
 extern const nn_op nn_op_Conv;
@@ -361,8 +365,197 @@ static void test_errors(void) {
   nn_tensor_free(xd64);
 }
 
+/* ---- 3x3 stride-1 layers in the engine's blocked layout, as ISNet has them: where the
+ * effective ISA is AVX2 without AVX-512 (block 8) they run on our Winograd kernels,
+ * elsewhere on oneDNN's, checked the same way. Against a direct reference in double, within
+ * 1e-5 of the sum of the terms' magnitudes (5e-3 where convolutions run in bfloat16: each
+ * input rounded to 8 bits); through the pack hook as at load, then with the plain weights
+ * dropped, and from a packed copy as the prepared-model cache hands it back. */
+
+typedef struct wl_case {
+  int64_t n, c, m, h, w, d, pads[4]; /* pads: top, left, bottom, right */
+  int relu, sum;
+} wl_case;
+
+static double wl_worst;
+
+/* Direct 3x3 convolution (dilation d, stride 1) + bias, Relu, + s; mag: the sum of the
+ * terms' magnitudes per output. Plain layout. */
+static void wl_ref(const wl_case *k, const nn_tensor *x, const nn_tensor *w, const nn_tensor *b,
+                   const nn_tensor *s, int64_t oh, int64_t ow, double *y, double *mag) {
+  for (int64_t n = 0; n < k->n; n++)
+    for (int64_t m = 0; m < k->m; m++)
+      for (int64_t oy = 0; oy < oh; oy++)
+        for (int64_t ox = 0; ox < ow; ox++) {
+          double acc = nn_get(b, m), sum = fabs(acc);
+          for (int64_t c = 0; c < k->c; c++)
+            for (int ky = 0; ky < 3; ky++)
+              for (int kx = 0; kx < 3; kx++) {
+                int64_t iy = oy - k->pads[0] + k->d * ky, ix = ox - k->pads[1] + k->d * kx;
+                if (iy < 0 || ix < 0 || iy >= k->h || ix >= k->w) continue;
+                double t = nn_get(x, ((n * k->c + c) * k->h + iy) * k->w + ix) *
+                           nn_get(w, ((m * k->c + c) * 3 + ky) * 3 + kx);
+                acc += t;
+                sum += fabs(t);
+              }
+          if (k->relu && acc < 0) acc = 0;
+          int64_t i = ((n * k->m + m) * oh + oy) * ow + ox;
+          if (k->sum) acc += nn_get(s, i);
+          y[i] = acc;
+          mag[i] = sum;
+        }
+}
+
+/* Runs the prepared node on blocked x (and s), returns the output converted to plain. */
+static nn_tensor *wl_run(test_node *t, nn_tensor **bin, int n_in, nn_tensor *o) {
+  nn_err err = {0};
+  nn_tensor *outs[1] = {o};
+  const uint32_t nan_bits = 0x7fc00123u; /* every element must be written */
+  for (int64_t i = 0; i < nn_storage_numel(o); i++) ((uint32_t *)o->data)[i] = nan_bits;
+  int rc = nn_op_Conv.run(&t->node, bin, n_in, outs, 1, &err);
+  if (rc) fprintf(stderr, "  run failed: %s\n", err.msg);
+  CHECK(rc == NN_OK);
+  CHECK(bh_padding_zero(o));
+  return rc ? NULL : bh_convert(o, 0);
+}
+
+static int wl_compare(const wl_case *k, const nn_tensor *got, const double *want,
+                      const double *mag, int64_t ny) {
+  int bad = 0;
+  for (int64_t i = 0; got && i < ny; i++) {
+    double e = fabs(nn_get(got, i) - want[i]);
+    double tol = (nn_use_bf16() ? 5e-3 : 1e-5) * (mag[i] + 1);
+    if (!(e <= tol)) {
+      if (!bad) fprintf(stderr, "  y[%lld] = %.9g, expected %.9g\n", (long long)i,
+                        nn_get(got, i), want[i]);
+      bad++;
+    } else if (e / tol > wl_worst) {
+      wl_worst = e / tol;
+    }
+  }
+  (void)k;
+  return bad;
+}
+
+static void test_winograd_layer(const wl_case *k) {
+  int64_t oh = k->h + k->pads[0] + k->pads[2] - 2 * k->d;
+  int64_t ow = k->w + k->pads[1] + k->pads[3] - 2 * k->d;
+  int64_t xd[4] = {k->n, k->c, k->h, k->w}, wd[4] = {k->m, k->c, 3, 3}, bd[1] = {k->m};
+  int64_t yd[4] = {k->n, k->m, oh, ow}, ny = k->n * k->m * oh * ow;
+  nn_tensor *x = tensor_of(NN_F32, 4, xd, NULL), *w = tensor_of(NN_F32, 4, wd, NULL);
+  nn_tensor *b = tensor_of(NN_F32, 1, bd, NULL), *s = tensor_of(NN_F32, 4, yd, NULL);
+  for (int64_t i = 0; i < nn_numel(x); i++) nn_set(x, i, (float)rnd());
+  for (int64_t i = 0; i < nn_numel(w); i++) nn_set(w, i, (float)rnd() * 0.3f);
+  for (int64_t i = 0; i < nn_numel(b); i++) nn_set(b, i, (float)rnd());
+  for (int64_t i = 0; i < nn_numel(s); i++) nn_set(s, i, (float)rnd());
+  double *want = malloc(sizeof *want * (size_t)ny), *mag = malloc(sizeof *mag * (size_t)ny);
+  wl_ref(k, x, w, b, s, oh, ow, want, mag);
+  int block = nn_layout_block() > 0 ? nn_layout_block() : 8;
+  nn_tensor *bx = bh_convert(x, block), *bs = bh_convert(s, block);
+  nn_tensor *o = calloc(1, sizeof *o);
+  nn_set_shape(o, NN_F32, 4, yd);
+  o->block = block;
+  CHECK(nn_tensor_alloc(o, NULL) == NN_OK);
+  int n_in = k->sum ? 4 : 3;
+  nn_tensor *in[4] = {bx, w, b, k->sum ? bs : NULL};
+  int64_t dil[2] = {k->d, k->d}, pads[4] = {k->pads[0], k->pads[1], k->pads[2], k->pads[3]};
+  int64_t ks[2] = {3, 3};
+  test_node t, t2;
+  nn_err err = {0};
+  for (int copy = 0; copy < 2; copy++) {
+    test_node *tt = copy ? &t2 : &t;
+    tn_init(tt, &nn_op_Conv, n_in);
+    tn_ints(tt, "kernel_shape", ks, 2);
+    tn_ints(tt, "dilations", dil, 2);
+    tn_ints(tt, "pads", pads, 4);
+    if (k->relu) tn_int(tt, "cutout.relu", 1); /* as nn_pass_fuse records them */
+    if (k->sum) tn_int(tt, "cutout.sum", 1);
+    CHECK(nn_op_Conv.prepare(&tt->node, &err) == NN_OK);
+  }
+  nn_conv_geom g;
+  int64_t od[4];
+  CHECK(nn_conv_geometry(&t.node, bx, w, &g, od, &err) == NN_OK);
+  int wino = nn_conv_wino_ok(&t.node, &g, block, block);
+  /* where the ISA calls for them (and no CUTOUT_CONV=onednn), ours take these layers */
+  CHECK(wino == nn_conv_wino_on());
+  if (wino) CHECK(nn_op_Conv.blocked(&t.node, in, n_in, block));
+  /* 1. a run without a pack (the weights transformed at the first run) */
+  nn_tensor *got = wl_run(&t, in, n_in, o);
+  int bad = wl_compare(k, got, want, mag, ny);
+  nn_tensor_free(got);
+  /* 2. packed at load, then run with the plain weights dropped */
+  nn_tensor *outs[1] = {o};
+  CHECK(nn_op_Conv.pack(&t2.node, in, n_in, outs, 1, NULL, &err) == NN_OK);
+  nn_packed pk = {0};
+  /* (oneDNN keeps no packed weights for the kernels that read them plain) */
+  int has_pack = nn_op_Conv.packed(&t2.node, &pk);
+  CHECK(has_pack || !wino);
+  if (has_pack) CHECK(pk.replaces == 1u << 1);
+  if (wino) CHECK(pk.data_bytes == 36 * 4 * (size_t)((k->m + 7) / 8 * 8 * ((k->c + 7) / 8 * 8)));
+  nn_tensor wdrop = *w;
+  wdrop.data = NULL;
+  nn_tensor *din[4] = {bx, has_pack ? &wdrop : w, b, in[3]};
+  got = wl_run(&t2, din, n_in, o);
+  bad += wl_compare(k, got, want, mag, ny);
+  /* 3. a new node handed the packed weights (as from the cache), no plain ones: the same
+   * bits */
+  void *copy = has_pack ? malloc(pk.data_bytes) : NULL, *meta = has_pack ? malloc(pk.meta_bytes) : NULL;
+  nn_tensor *again = NULL;
+  test_node t3;
+  tn_init(&t3, &nn_op_Conv, n_in);
+  memcpy(t3.attrs, t2.attrs, sizeof t3.attrs);
+  t3.node.n_attr = t2.node.n_attr;
+  CHECK(nn_op_Conv.prepare(&t3.node, &err) == NN_OK);
+  if (has_pack) {
+    memcpy(copy, pk.data, pk.data_bytes);
+    memcpy(meta, pk.meta, pk.meta_bytes);
+    nn_packed prev = {meta, copy, pk.meta_bytes, pk.data_bytes, pk.replaces};
+    CHECK(nn_op_Conv.pack(&t3.node, din, n_in, outs, 1, &prev, &err) == NN_OK);
+    again = wl_run(&t3, din, n_in, o);
+    CHECK(got && again && bh_same_bits(got, again, "from the packed copy"));
+  }
+  printf("Conv 3x3 n%lld %lld->%lld %lldx%lld d%lld pads %lld,%lld,%lld,%lld%s%s (%s): %s\n",
+         (long long)k->n, (long long)k->c, (long long)k->m, (long long)k->h, (long long)k->w,
+         (long long)k->d, (long long)pads[0], (long long)pads[1], (long long)pads[2],
+         (long long)pads[3], k->relu ? " relu" : "", k->sum ? " sum" : "",
+         wino ? "Winograd" : "oneDNN", bad ? "FAILED" : "ok");
+  CHECK(bad == 0);
+  nn_tensor_free(got);
+  nn_tensor_free(again);
+  nn_op_Conv.release(&t.node);
+  nn_op_Conv.release(&t2.node);
+  nn_op_Conv.release(&t3.node);
+  free(copy);
+  free(meta);
+  free(want);
+  free(mag);
+  nn_tensor_free(o);
+  nn_tensor_free(bx);
+  nn_tensor_free(bs);
+  nn_tensor_free(x);
+  nn_tensor_free(w);
+  nn_tensor_free(b);
+  nn_tensor_free(s);
+}
+
+static void test_winograd_layers(void) {
+  static const wl_case cases[] = {
+      {1, 16, 32, 64, 64, 1, {1, 1, 1, 1}, 1, 0},  /* a 64 x 64 plane, Relu */
+      {1, 64, 32, 32, 32, 1, {1, 1, 1, 1}, 0, 1},  /* 32 x 32, fused Add */
+      {1, 64, 32, 33, 35, 2, {2, 2, 2, 2}, 1, 1},  /* odd sizes, dilation 2, Relu and Add */
+      {1, 16, 16, 32, 32, 4, {4, 4, 4, 4}, 1, 0},  /* dilation 4 */
+      {1, 24, 16, 40, 36, 8, {8, 8, 8, 8}, 1, 1},  /* dilation 8, partial input block */
+      {1, 20, 48, 67, 65, 1, {1, 0, 1, 2}, 0, 0},  /* asymmetric padding */
+      {2, 64, 32, 32, 32, 1, {1, 1, 1, 1}, 1, 0},  /* a batch */
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) test_winograd_layer(&cases[i]);
+  printf("3x3 layers in the blocked layout (%s convolutions): worst error %.3g of the bound\n",
+         nn_conv_wino_on() ? "Winograd" : "oneDNN", wl_worst);
+}
+
 int main(void) {
   test_cases();
+  test_winograd_layers();
   test_shape_changes();
   test_unknown();
   test_errors();

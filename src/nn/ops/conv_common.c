@@ -367,6 +367,9 @@ done:
 static int weights_for(const nn_node *node, nn_conv_prim *p, const float *w, const float **out,
                        nn_err *err) {
   *out = w;
+  if (!p->wei_reorder && !w) /* (dropped after a pack for another kernel or layout) */
+    return nn_node_fail(node, err, NN_EINVAL,
+                        "the weights were prepared for other shapes; load the model again");
   if (!p->wei_reorder) return NN_OK;
   if (p->wei_buf && (p->wei_from == w || p->wei_packed)) {
     *out = p->wei_buf;

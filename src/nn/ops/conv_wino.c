@@ -37,11 +37,18 @@ int nn_conv_wino_ok(const nn_node *node, const nn_conv_geom *g, int x_block, int
       y_block != 8 || g->group != 1 || w->kernel[0] != 3 || w->kernel[1] != 3 ||
       w->stride[0] != 1 || w->stride[1] != 1)
     return 0;
-  /* Where it was measured to win (bench_engine, ISNet): output channels in whole pairs of
-   * blocks, each sub-grid at least 8 x 8 (a tile's 6 x 6 input serves 4 x 4 outputs: on
-   * small ones the edges' zeros are much of the work) */
-  return g->c >= 8 && g->m >= 16 && g->m % 16 == 0 && w->out[0] >= 8 * w->dilation[0] &&
-         w->out[1] >= 8 * w->dilation[1];
+  /* Where it was measured to win (per layer on ISNet under the AVX2 cap, 2 threads, against
+   * oneDNN 2.6's direct kernels): 2-2.9x on planes of 64 x 64 and up, 1.6-2x on 32 x 32 with
+   * 64 channels in or more, a loss on 16 x 16 (the transformed weights, 4x the plain ones,
+   * stream from memory for few tiles) and on 32 x 32 with fewer channels; with dilation 4
+   * or 8, where oneDNN has only its slow gemm and reference kernels, on any plane whose
+   * sub-grids hold a whole 4 x 4 tile (256 -> 256 at 32 x 32, dilation 8: 3.5 ms against
+   * 8.4). Output channels come in whole pairs of 8-channel blocks. */
+  if (g->c < 8 || g->m < 16 || g->m % 16) return 0;
+  int64_t dil = w->dilation[0] > w->dilation[1] ? w->dilation[0] : w->dilation[1];
+  int64_t out = w->out[0] < w->out[1] ? w->out[0] : w->out[1];
+  if (w->out[0] < 4 * w->dilation[0] || w->out[1] < 4 * w->dilation[1]) return 0;
+  return dil >= 4 || out >= 64 || (out >= 32 && g->c >= 64);
 }
 
 static void geom_of(const nn_conv_geom *g, nn_wino_geom *o) {
