@@ -391,6 +391,7 @@ int nn_graph_deserialize(const void *meta, size_t meta_len, const void *data, si
     val->producer = -1;
     val->name = get_str(&c, 0);
     get_shape(&c, &val->t);
+    if (c.bad) break; /* no sizes from a shape already refused */
     val->is_const = get_u32(&c) != 0;
     size_t len;
     const void *p = get_blob(&c, &len);
