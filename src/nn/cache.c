@@ -47,8 +47,7 @@ static void note(nn_load_info *info, const char *fmt, ...) {
   va_end(ap);
 }
 
-static int key_of(char *key, size_t len, const void *model, size_t size, int outputs) {
-  nn_hash128 h = nn_hash128_of(model, size);
+static int key_of(char *key, size_t len, nn_hash128 h, size_t size, int outputs) {
   const dnnl_version_t *v = dnnl_version();
   int n = snprintf(key, len,
                    "cutout prepared graph\nmodel %016llx%016llx %zu bytes, %d outputs\n"
@@ -71,17 +70,14 @@ static int read_cache(const char *file, const char *key, nn_graph **out, nn_load
     return 1;
   }
   struct stat st;
-  void *map = MAP_FAILED;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= HEADER_BYTES)
-    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-  close(fd);
-  if (map == MAP_FAILED) {
+  header h;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < HEADER_BYTES ||
+      pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h) {
+    close(fd);
     note(info, "%s", "the cache file is shorter than its header");
     return 1;
   }
   size_t size = (size_t)st.st_size;
-  header h;
-  memcpy(&h, map, sizeof h);
   uint64_t hh = h.header_hash;
   h.header_hash = 0;
   const char *why = NULL;
@@ -97,11 +93,23 @@ static int read_cache(const char *file, const char *key, nn_graph **out, nn_load
            h.data_off % 4096 || h.data_off < h.meta_off + h.meta_len || h.data_off > size ||
            h.data_len != size - h.data_off)
     why = "its sections are out of place";
+  /* the content is checked by reading it, not through the mapping: the weights' pages come
+   * in as the nodes that use them run (and go after: nn_graph_drop_pages), so the process
+   * never holds the whole file at once */
+  nn_hash128 ph;
+  if (!why && nn_hash128_fd(fd, h.meta_off, size - h.meta_off, &ph) != 0)
+    why = "it cannot be read";
+  else if (!why && (ph.high != h.payload_hash[0] || ph.low != h.payload_hash[1]))
+    why = "its content does not match its hash (damaged)";
+  void *map = NULL;
   if (!why) {
-    nn_hash128 ph = nn_hash128_of((char *)map + h.meta_off, size - h.meta_off);
-    if (ph.high != h.payload_hash[0] || ph.low != h.payload_hash[1])
-      why = "its content does not match its hash (damaged)";
+    map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED) {
+      map = NULL;
+      why = "it cannot be mapped";
+    }
   }
+  close(fd);
   nn_graph *g = NULL;
   nn_packed *packed = NULL;
   nn_err e = {0};
@@ -305,32 +313,59 @@ static int write_cache(const char *dir, const char *file, const char *key, const
   return rc;
 }
 
+/* The cache file's name for key into info->file; 0 when it is too long (info says so). */
+static int file_of(const char *dir, const char *key, nn_load_info *info) {
+  uint64_t name = nn_hash64_of(key, strlen(key));
+  if (snprintf(info->file, sizeof info->file, "%s/%016llx%s", dir, (unsigned long long)name,
+               SUFFIX) < (int)sizeof info->file)
+    return 1;
+  info->file[0] = 0;
+  note(info, "%s", "the cache folder's name is too long");
+  return 0;
+}
+
+/* The model file's hash and size, read without mapping it (a hit never needs its pages);
+ * 1 when it cannot be read (nn_map_file then says why). */
+static int hash_model(const char *path, nn_hash128 *h, size_t *size) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 1;
+  struct stat st;
+  int rc = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+           (uint64_t)st.st_size > NN_MAX_FILE_BYTES ||
+           nn_hash128_fd(fd, 0, (uint64_t)st.st_size, h) != 0;
+  close(fd);
+  *size = (size_t)st.st_size;
+  return rc;
+}
+
 int nn_load_prepared(const char *path, const nn_load_opts *o, nn_graph **out,
                      nn_load_info *info, nn_err *err) {
   nn_load_info local;
   if (!info) info = &local;
   memset(info, 0, sizeof *info);
   *out = NULL;
-  void *model;
-  size_t size;
-  int rc = nn_map_file(path, &model, &size, err);
-  if (rc) return rc;
   char key[2048];
   const char *dir = o ? o->cache_dir : NULL;
   int outputs = o ? o->outputs : 0;
-  if (dir && key_of(key, sizeof key, model, size, outputs)) {
-    uint64_t name = nn_hash64_of(key, strlen(key));
-    if (snprintf(info->file, sizeof info->file, "%s/%016llx%s", dir, (unsigned long long)name,
-                 SUFFIX) >= (int)sizeof info->file) {
-      info->file[0] = 0;
-      note(info, "%s", "the cache folder's name is too long");
+  nn_hash128 mh;
+  size_t size;
+  if (dir && !hash_model(path, &mh, &size) && key_of(key, sizeof key, mh, size, outputs)) {
+    if (!file_of(dir, key, info)) {
       info->cache = NN_CACHE_UNWRITABLE;
       dir = NULL;
     } else if (!read_cache(info->file, key, out, info, err)) {
       info->cache = NN_CACHE_HIT;
-      nn_unmap_file(model, size);
       return NN_OK;
     }
+  }
+  void *model;
+  int rc = nn_map_file(path, &model, &size, err);
+  if (rc) return rc;
+  /* the key again, of the bytes being loaded (the file may have changed since) */
+  if (dir && !key_of(key, sizeof key, nn_hash128_of(model, size), size, outputs)) dir = NULL;
+  if (dir && !file_of(dir, key, info)) {
+    info->cache = NN_CACHE_UNWRITABLE;
+    dir = NULL;
   }
   rc = nn_load_buffer(model, size, outputs, out, err);
   nn_unmap_file(model, size);

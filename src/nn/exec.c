@@ -66,6 +66,9 @@ int nn_exec_node(nn_graph *g, int i, nn_tensor *rt, nn_err *err) {
     rc = n->op->run(n, in, n->n_in, out, n->n_out, err);
     if (g->prof_sec) g->prof_sec[i] += seconds() - t0;
   }
+  nn_packed pk; /* weights mapped from a cache file: held while the node runs, not after */
+  if (g->map && n->op->packed && n->op->packed(n, &pk))
+    nn_graph_drop_pages(g, pk.data, pk.data_bytes);
   return rc;
 }
 

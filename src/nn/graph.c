@@ -1,6 +1,7 @@
 #include "nn/graph.h"
 #include "nn/mem.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -53,6 +54,14 @@ void nn_graph_free(nn_graph *g) {
   nn_mem_free(g->arena, g->arena_size);
   if (g->map) munmap(g->map, g->map_size);
   free(g);
+}
+
+void nn_graph_drop_pages(const nn_graph *g, const void *p, size_t n) {
+  uintptr_t lo = (uintptr_t)g->map, hi = lo + g->map_size, a = (uintptr_t)p, b = a + n;
+  if (!g->map || a < lo || b > hi || b < a) return;
+  a = (a + 4095) & ~(uintptr_t)4095; /* whole pages only: their neighbours may be in use */
+  b &= ~(uintptr_t)4095;
+  if (b > a) madvise((void *)a, b - a, MADV_DONTNEED); /* advice: fine if refused */
 }
 
 int nn_graph_find(const nn_graph *g, const char *name) {

@@ -87,6 +87,11 @@ void nn_node_clear(nn_node *n);
 void nn_graph_remove_node(nn_graph *g, int i);
 /* Recounts value uses and producers after the graph changes. */
 void nn_graph_link(nn_graph *g);
+/* Lets go of the process's pages of [p, p + n) where they lie in the graph's mapped cache
+ * file (g->map; elsewhere nothing happens): the file's pages stay in the page cache and map
+ * back on the next touch, so a run that does this after each node's packed weights holds one
+ * node's weights at a time, not the whole file. */
+void nn_graph_drop_pages(const nn_graph *g, const void *p, size_t n);
 
 /* Attribute look-ups on a node. */
 const nn_attr *nn_attr_get(const nn_node *n, const char *name);
