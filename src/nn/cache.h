@@ -7,8 +7,10 @@
  *   the model file's content hash (XXH3-128) and size, the outputs kept, the engine's build
  *   (a hash of its sources), oneDNN's version, the effective ISA (nn/isa.h), the activation
  *   layout and the arithmetic (nn/precision.h).
- * A later load maps the file read-only and runs from it: no parsing, no weight transforms,
- * the weights' pages shared with every process that maps them. Files are written under a
+ * A later load reads the file once to check it, maps it read-only and runs from it: no
+ * parsing, no weight transforms, the weights' pages shared with every process that maps them
+ * and held by a run only while the node that uses them runs (nn_graph_drop_pages), so a
+ * process's memory is its activations and one layer's weights. Files are written under a
  * temporary name and renamed, so a reader sees a whole file or none; a file whose header,
  * key, size or content hash (XXH3-128 over everything after the header) is not right is
  * never used: it is rebuilt from the model (and replaced). When the folder holds more than
