@@ -93,9 +93,9 @@ static int read_cache(const char *file, const char *key, nn_graph **out, nn_load
            h.data_off % 4096 || h.data_off < h.meta_off + h.meta_len || h.data_off > size ||
            h.data_len != size - h.data_off)
     why = "its sections are out of place";
-  /* the content is checked by reading it, not through the mapping: the weights' pages come
-   * in as the nodes that use them run (and go after: nn_graph_drop_pages), so the process
-   * never holds the whole file at once */
+  /* the content is checked a window at a time (nn_hash128_fd), not through the mapping the
+   * graph keeps: the weights' pages come in as the nodes that use them run (and go after:
+   * nn_graph_drop_pages), so the process never holds the whole file at once */
   nn_hash128 ph;
   if (!why && nn_hash128_fd(fd, h.meta_off, size - h.meta_off, &ph) != 0)
     why = "it cannot be read";

@@ -19,9 +19,9 @@ nn_hasher *nn_hasher_new(void);
 void nn_hasher_add(nn_hasher *h, const void *p, size_t n);
 nn_hash128 nn_hasher_done(nn_hasher *h);
 
-/* The 128-bit hash of len bytes of the file fd from offset off, read piece by piece (pread
- * into a small buffer, so the file's pages are neither mapped nor kept by the process).
- * 0, or -1 when the file cannot be read that far (errno) or on no memory. */
+/* The 128-bit hash of len bytes of the file fd from offset off, read piece by piece through
+ * a small mapping, so that the process never holds more than 32 MiB of the file's pages.
+ * 0, or -1 when the file cannot be mapped that far (errno) or on no memory. */
 int nn_hash128_fd(int fd, uint64_t off, uint64_t len, nn_hash128 *out);
 
 #endif
