@@ -2,7 +2,9 @@
  * hash_avx2.c where the CPU has AVX2. */
 #include "nn/hash.h"
 
+#include <errno.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -54,6 +56,11 @@ int nn_hash128_fd(int fd, uint64_t off, uint64_t len, nn_hash128 *out) {
   /* through a window mapped with its pages filled at once and unmapped after: reading the
    * pages in place costs a seventh of copying them out with pread */
   const uint64_t window = (uint64_t)32 << 20;
+  struct stat st; /* (a mapping read past the file's end would fault) */
+  if (fstat(fd, &st) != 0 || (uint64_t)st.st_size < off || (uint64_t)st.st_size - off < len) {
+    errno = EINVAL;
+    return -1;
+  }
   nn_hasher *h = nn_hasher_new();
   if (!h) return -1;
   int rc = 0;
