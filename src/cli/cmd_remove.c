@@ -114,6 +114,12 @@ int cmd_remove(int argc, char **argv) {
   if (!quiet) {
     printf("photo %.2f s, model %.2f s (%s), global pass %.2f s", t_photo, ml.seconds,
            ct_model_cache_note(model), stats.global_s);
+    if (stats.unsure_stretched >= 0 && stats.unsure_fitted >= 0)
+      printf(" (%s: %.1f%% of the stretched mask unsure, %.1f%% of the letterboxed)",
+             stats.framing == CT_FRAMING_FIT ? "letterboxed" : "stretched",
+             100 * stats.unsure_stretched, 100 * stats.unsure_fitted);
+    else if (stats.framing == CT_FRAMING_FIT)
+      printf(" (letterboxed)");
     if (opts.tiles)
       printf("; tiles: %d run, %d skipped of %d (%.2f s)", stats.tiles_run,
              stats.tiles_total - stats.tiles_run, stats.tiles_total, stats.tiles_s);

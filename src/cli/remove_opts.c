@@ -49,6 +49,9 @@ const char remove_args_help[] =
     "                     implies --tiles)\n"
     "      --tile-scale S photo pixels per tile pixel, 1 to 64 (default: 1 up to 6144\n"
     "                     pixels, longer photos scaled down to that; implies --tiles)\n"
+    "      --framing F    how the photo goes into the network: auto (default: stretched,\n"
+    "                     and letterboxed too when that mask is unsure, the surer kept),\n"
+    "                     stretch or fit (letterboxed, its aspect kept)\n"
     "      --channels     also run the network on each colour channel alone and let a\n"
     "                     channel that separates the subject better decide its edges\n"
     "      --matting M    alpha matting at the photo's resolution over an automatic\n"
@@ -89,6 +92,15 @@ int remove_args_parse(int argc, char **argv, int *i, remove_args *r) {
     r->tiles = 1;
   } else if (!strcmp(a, "--slic")) {
     r->slic = 1;
+  } else if (!strcmp(a, "--framing")) {
+    const char *v = argv[++*i];
+    if (!strcmp(v, "auto")) r->framing = CT_FRAMING_AUTO;
+    else if (!strcmp(v, "stretch")) r->framing = CT_FRAMING_STRETCH;
+    else if (!strcmp(v, "fit")) r->framing = CT_FRAMING_FIT;
+    else {
+      cli_error("--framing is auto, stretch or fit, not '%s'", v);
+      return -1;
+    }
   } else if (!strcmp(a, "--channels")) {
     r->channels = 1;
   } else if (!strcmp(a, "--no-fg")) {
@@ -228,6 +240,7 @@ int remove_args_apply(const remove_args *r, ct_remove_options *opts, remove_inpu
   opts->tile_overlap = r->overlap;
   opts->tile_scale = r->tile_scale;
   opts->channels = r->channels;
+  opts->framing = (ct_framing)r->framing;
   opts->foreground = !r->no_fg;
   int trimap_opts = r->trimap || r->trimap_fg || r->trimap_bg || r->erode || r->slic;
   opts->matting = r->matting >= 0 ? (ct_matting)r->matting

@@ -16,6 +16,7 @@ typedef struct remove_args {
   int tiles;            /* --tiles (also set by --tile and --overlap) */
   int tile, overlap;    /* --tile N, --overlap N (0: the defaults) */
   double tile_scale;    /* --tile-scale S (0: automatic) */
+  int framing;          /* --framing auto|stretch|fit (ct_framing) */
   int channels;         /* --channels */
   int precision_set;    /* --precision given */
   ct_precision precision;

@@ -148,6 +148,52 @@ ct_status ct_model_infer(ct_model *m, const ct_image *photo, float **mask, ct_er
   return st;
 }
 
+ct_status ct_model_infer_padded(ct_model *m, const ct_image *photo, float **mask, int *mw,
+                                int *mh, ct_error *err) {
+  *mask = NULL;
+  double s = (double)m->width / photo->width, sy = (double)m->height / photo->height;
+  if (sy < s) s = sy;
+  int rw = (int)(photo->width * s + 0.5), rh = (int)(photo->height * s + 0.5);
+  if (rw < 1) rw = 1;
+  if (rh < 1) rh = 1;
+  if (rw > m->width) rw = m->width;
+  if (rh > m->height) rh = m->height;
+  int ox = (m->width - rw) / 2, oy = (m->height - rh) / 2;
+  size_t plane = (size_t)m->width * m->height, inner = (size_t)rw * rh;
+  float *input = calloc(3 * plane, sizeof(float)); /* 0: the normalised mean colour */
+  float *part = malloc(3 * inner * sizeof(float));
+  if (!input || !part) {
+    free(input);
+    free(part);
+    return ct_fail(err, CT_ERR_MEMORY, "out of memory");
+  }
+  if (img_resize_to_planar(photo, rw, rh, part, m->mean, m->scale)) {
+    free(input);
+    free(part);
+    return ct_fail(err, CT_ERR_IMAGE, "cannot resize the photo to %dx%d", rw, rh);
+  }
+  for (int c = 0; c < 3; c++)
+    for (int y = 0; y < rh; y++)
+      memcpy(input + c * plane + (size_t)(y + oy) * m->width + ox,
+             part + c * inner + (size_t)y * rw, (size_t)rw * sizeof(float));
+  float *full;
+  ct_status st = ct_model_run(m, input, &full, err);
+  free(input);
+  if (st) {
+    free(part);
+    return st;
+  }
+  float *crop = part; /* (big enough: 3 planes of rw x rh) */
+  for (int y = 0; y < rh; y++)
+    memcpy(crop + (size_t)y * rw, full + (size_t)(y + oy) * m->width + ox,
+           (size_t)rw * sizeof(float));
+  free(full);
+  *mask = crop;
+  *mw = rw;
+  *mh = rh;
+  return CT_OK;
+}
+
 ct_status ct_model_run(ct_model *m, const float *input, float **mask, ct_error *err) {
   *mask = NULL;
   nn_err e = {0};

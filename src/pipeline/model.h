@@ -32,4 +32,15 @@ ct_status ct_model_input(const ct_model *m, const ct_image *photo, float **input
                          ct_error *err);
 ct_status ct_model_run(ct_model *m, const float *input, float **mask, ct_error *err);
 
+/* A network-sized mask (mw x mh floats in [0,1]) upscaled to the photo's size: *mask is a new
+ * 1-channel image (remove.c). */
+ct_status ct_mask_from_small(const float *small, int mw, int mh, const ct_image *photo,
+                             ct_image **mask, ct_error *err);
+
+/* ct_model_infer on the photo letterboxed: scaled to fit the input size with its aspect
+ * kept, centred on the normalised mean colour; *mask (*mw x *mh floats, malloc'd) is the
+ * output where the photo lies. */
+ct_status ct_model_infer_padded(ct_model *m, const ct_image *photo, float **mask, int *mw,
+                                int *mh, ct_error *err);
+
 #endif

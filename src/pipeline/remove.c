@@ -14,6 +14,21 @@ void ct_remove_options_init(ct_remove_options *opts) {
   opts->foreground = 1;
 }
 
+/* A mask of the network's output (mw x mh floats) upscaled to the photo's size into *mask. */
+ct_status ct_mask_from_small(const float *small, int mw, int mh, const ct_image *photo,
+                             ct_image **mask, ct_error *err) {
+  ct_img *m = img_new(photo->width, photo->height, 1);
+  if (!m)
+    return ct_fail(err, CT_ERR_MEMORY, "out of memory for a %dx%d mask", photo->width,
+                   photo->height);
+  if (img_upscale_mask(small, mw, mh, photo->width, photo->height, m->data)) {
+    img_free(m);
+    return ct_fail(err, CT_ERR_INTERNAL, "cannot resize the mask");
+  }
+  *mask = m;
+  return CT_OK;
+}
+
 ct_status ct_predict_mask(ct_model *model, const ct_image *photo, ct_image **mask,
                           ct_error *err) {
   if (!model || !photo || !mask) return ct_fail(err, CT_ERR_ARGUMENT, "missing argument");
@@ -21,21 +36,9 @@ ct_status ct_predict_mask(ct_model *model, const ct_image *photo, ct_image **mas
   float *small;
   ct_status st = ct_model_infer(model, photo, &small, err);
   if (st) return st;
-  ct_img *m = img_new(photo->width, photo->height, 1);
-  if (!m) {
-    free(small);
-    return ct_fail(err, CT_ERR_MEMORY, "out of memory for a %dx%d mask", photo->width,
-                   photo->height);
-  }
-  int rc = img_upscale_mask(small, model->width, model->height, photo->width, photo->height,
-                            m->data);
+  st = ct_mask_from_small(small, model->width, model->height, photo, mask, err);
   free(small);
-  if (rc) {
-    img_free(m);
-    return ct_fail(err, CT_ERR_INTERNAL, "cannot resize the mask");
-  }
-  *mask = m;
-  return CT_OK;
+  return st;
 }
 
 ct_status ct_apply_mask(const ct_image *photo, const ct_image *mask, ct_image **rgba,
@@ -107,6 +110,8 @@ ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_opti
   *out = NULL;
   ct_remove_stats local, *stats = opts->stats ? opts->stats : &local;
   memset(stats, 0, sizeof *stats);
+  stats->framing = CT_FRAMING_STRETCH; /* (what the per-channel pass does) */
+  stats->unsure_stretched = stats->unsure_fitted = -1;
   ct_status st = CT_OK;
   if (opts->tiles && photo) /* bad tile sizes: said before any work */
     st = ct_tile_count(model, photo->width, photo->height, opts, &stats->tiles_total, err);
@@ -114,7 +119,7 @@ ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_opti
   double t = now();
   ct_img *mask;
   st = opts->channels ? ct_channel_mask(model, photo, &mask, err)
-                                : ct_predict_mask(model, photo, &mask, err);
+                     : ct_global_mask(model, photo, opts, &mask, err);
   if (st) return st;
   stats->global_s = now() - t;
   if (opts->debug_dir && !opts->tiles)
