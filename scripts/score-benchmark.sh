@@ -28,12 +28,15 @@ ONLY=
 # The pipeline configurations compared: "name|cutout eval options". Stages that gain
 # options (tiles, matting, ...) add their lines here.
 CONFIGS=(
-  "global pass|"
-  "global + per-channel pass|--channels"
-  "global + tiles|--tiles"
-  "global + fast matting|--matting fast"
-  "global + full matting|--matting full"
-  "global + tiles + full matting|--tiles --matting full"
+  "default|"
+  "global pass (--fast)|--fast"
+  "global, automatic framing|--matting off"
+  "global + per-channel pass|--fast --channels"
+  "global + tiles|--fast --tiles"
+  "global + fast matting|--fast --matting fast"
+  "global + full matting|--fast --matting full"
+  "global + tiles + full matting|--fast --tiles --matting full"
+  "default + tiles|--tiles"
 )
 
 die() { printf 'score-benchmark: error: %s\n' "$*" >&2; exit 1; }

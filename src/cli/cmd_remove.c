@@ -120,7 +120,7 @@ int cmd_remove(int argc, char **argv) {
              100 * stats.unsure_stretched, 100 * stats.unsure_fitted);
     else if (stats.framing == CT_FRAMING_FIT)
       printf(" (letterboxed)");
-    if (opts.tiles)
+    if (stats.tiles_total)
       printf("; tiles: %d run, %d skipped of %d (%.2f s)", stats.tiles_run,
              stats.tiles_total - stats.tiles_run, stats.tiles_total, stats.tiles_s);
     if (opts.matting)

@@ -11,6 +11,7 @@
 void remove_args_init(remove_args *r) {
   memset(r, 0, sizeof *r);
   r->matting = -1;
+  r->framing = -1;
 }
 
 void remove_inputs_free(remove_inputs *in) {
@@ -38,11 +39,16 @@ static int parse_colour(const char *s, uint8_t c[4]) {
 }
 
 const char remove_args_help[] =
+    "      --fast         the network's mask alone, the photo stretched into it (what\n"
+    "                     rembg and imgly give; about a second): no second framing, no\n"
+    "                     tiles and no matting unless asked\n"
     "  -m, --model PATH   ONNX model (default: $CUTOUT_MODEL, or isnet-fp16.onnx from\n"
     "                     the first model folder that has it, as 'cutout help' lists)\n"
     "      --mask         write the alpha mask alone (greyscale)\n"
     "      --tiles        refine edges at the photo's own resolution: the network also\n"
-    "                     runs on tiles where the global mask is uncertain\n"
+    "                     runs on tiles where the global mask is uncertain (default on\n"
+    "                     photos 2048 pixels long or longer, with ISNet)\n"
+    "      --no-tiles     no tile pass, whatever the photo's size\n"
     "      --tile N       tile side in photo pixels (default: the network's input, 1024;\n"
     "                     implies --tiles)\n"
     "      --overlap N    pixels shared by neighbouring tiles (default: a quarter tile;\n"
@@ -55,8 +61,8 @@ const char remove_args_help[] =
     "      --channels     also run the network on each colour channel alone and let a\n"
     "                     channel that separates the subject better decide its edges\n"
     "      --matting M    alpha matting at the photo's resolution over an automatic\n"
-    "                     trimap: off (default), fast (guided filter) or full\n"
-    "                     (closed-form matting)\n"
+    "                     trimap: full (default: closed-form matting), fast (guided\n"
+    "                     filter) or off (the network's mask; the default with --fast)\n"
     "      --trimap-fg N  mask >= N is sure foreground (default 240; rembg's -af)\n"
     "      --trimap-bg N  mask <= N is sure background (default 10; rembg's -ab)\n"
     "      --erode N      shrink the sure regions by N pixels (default: the photo's\n"
@@ -92,6 +98,10 @@ int remove_args_parse(int argc, char **argv, int *i, remove_args *r) {
     r->tiles = 1;
   } else if (!strcmp(a, "--slic")) {
     r->slic = 1;
+  } else if (!strcmp(a, "--no-tiles")) {
+    r->no_tiles = 1;
+  } else if (!strcmp(a, "--fast")) {
+    r->fast = 1;
   } else if (!strcmp(a, "--framing")) {
     const char *v = argv[++*i];
     if (!strcmp(v, "auto")) r->framing = CT_FRAMING_AUTO;
@@ -184,6 +194,11 @@ static int is_jpeg(const char *path) {
 
 int remove_args_check(const remove_args *r, const char *out) {
   int mask_only = r->mask;
+  if (r->no_tiles && r->tiles) {
+    cli_error("--no-tiles and the tile options (--tiles, --tile, --overlap, --tile-scale): "
+              "choose");
+    return -1;
+  }
   if (r->bg_color_set && r->bg_image) {
     cli_error("--bg-color and --bg-image: choose one");
     return -1;
@@ -235,17 +250,20 @@ int remove_args_apply(const remove_args *r, ct_remove_options *opts, remove_inpu
   if (r->precision_set) ct_set_precision(r->precision);
   if (r->no_cache) ct_set_cache(0, NULL);
   opts->mask_only = r->mask;
-  opts->tiles = r->tiles;
+  opts->tiles = r->no_tiles ? 0 : r->tiles ? 1 : r->fast ? 0 : CT_TILES_AUTO;
   opts->tile_size = r->tile;
   opts->tile_overlap = r->overlap;
   opts->tile_scale = r->tile_scale;
   opts->channels = r->channels;
-  opts->framing = (ct_framing)r->framing;
+  opts->framing = r->framing >= 0 ? (ct_framing)r->framing
+                  : r->fast       ? CT_FRAMING_STRETCH
+                                  : CT_FRAMING_AUTO;
   opts->foreground = !r->no_fg;
   int trimap_opts = r->trimap || r->trimap_fg || r->trimap_bg || r->erode || r->slic;
   opts->matting = r->matting >= 0 ? (ct_matting)r->matting
                   : trimap_opts   ? CT_MATTING_FULL
-                                  : CT_MATTING_OFF;
+                  : r->fast       ? CT_MATTING_OFF
+                                  : CT_MATTING_FULL;
   opts->trimap_fg = r->trimap_fg;
   opts->trimap_bg = r->trimap_bg;
   opts->trimap_erode = r->erode;

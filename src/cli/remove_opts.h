@@ -13,10 +13,13 @@ typedef struct remove_args {
   const char *model;    /* -m/--model PATH (NULL: the default model) */
   int threads;          /* -t/--threads N (0: all cores) */
   int mask;             /* --mask */
-  int tiles;            /* --tiles (also set by --tile and --overlap) */
+  int tiles;            /* --tiles (also set by --tile, --overlap and --tile-scale); with
+                           neither it nor --no-tiles: automatic (none with --fast) */
+  int no_tiles;         /* --no-tiles */
   int tile, overlap;    /* --tile N, --overlap N (0: the defaults) */
   double tile_scale;    /* --tile-scale S (0: automatic) */
-  int framing;          /* --framing auto|stretch|fit (ct_framing) */
+  int fast;             /* --fast: the global pass alone, stretched (the defaults change) */
+  int framing;          /* --framing auto|stretch|fit (ct_framing; -1: not given) */
   int channels;         /* --channels */
   int precision_set;    /* --precision given */
   ct_precision precision;
@@ -25,7 +28,7 @@ typedef struct remove_args {
   int bg_color_set;     /* --bg-color given */
   uint8_t bg_color[4];
   const char *bg_image; /* --bg-image FILE */
-  int matting;          /* --matting off|fast|full (-1: not given) */
+  int matting;          /* --matting off|fast|full (-1: not given: full, off with --fast) */
   int trimap_fg, trimap_bg, erode; /* --trimap-fg N, --trimap-bg N, --erode N (0: defaults) */
   int slic;             /* --slic */
   const char *trimap;   /* --trimap FILE */

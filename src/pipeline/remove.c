@@ -1,5 +1,6 @@
 /* remove(): the global pass (with the per-channel pass when asked), the tile pass and the
  * matting when asked, then the alpha joined to the photo (ct_composite). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,6 +13,16 @@
 void ct_remove_options_init(ct_remove_options *opts) {
   memset(opts, 0, sizeof *opts);
   opts->foreground = 1;
+  opts->framing = CT_FRAMING_AUTO;
+  opts->tiles = CT_TILES_AUTO;
+  opts->matting = CT_MATTING_FULL;
+}
+
+void ct_remove_options_fast(ct_remove_options *opts) {
+  ct_remove_options_init(opts);
+  opts->framing = CT_FRAMING_STRETCH;
+  opts->tiles = 0;
+  opts->matting = CT_MATTING_OFF;
 }
 
 /* A mask of the network's output (mw x mh floats) upscaled to the photo's size into *mask. */
@@ -93,6 +104,44 @@ static ct_status matte_stage(const ct_image *photo, const ct_remove_options *opt
   return CT_OK;
 }
 
+/* --debug-dir's decisions.json: what the automatic choices decided and why. */
+static ct_status write_decisions(const char *dir, const ct_image *photo, const ct_model *model,
+                                 const ct_remove_options *opts, const ct_remove_stats *st,
+                                 int tiles, ct_error *err) {
+  char path[4096], tmp[4200];
+  if (snprintf(path, sizeof path, "%s/decisions.json", dir) >= (int)sizeof path)
+    return ct_fail(err, CT_ERR_ARGUMENT, "the debug folder's name is too long");
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *f = fopen(tmp, "w");
+  if (!f) return ct_fail(err, CT_ERR_IO, "cannot write %s", tmp);
+  static const char *const framing[] = {"auto", "stretch", "fit"};
+  static const char *const matting[] = {"off", "fast", "full"};
+  int longer = photo->width > photo->height ? photo->width : photo->height;
+  int input = model->width > model->height ? model->width : model->height;
+  fprintf(f, "{\n  \"framing_asked\": \"%s\",\n  \"framing\": \"%s\",\n",
+          (unsigned)opts->framing < 3 ? framing[opts->framing] : "?", st->framing == CT_FRAMING_FIT ? "fit" : "stretch");
+  fprintf(f, "  \"unsure_stretched\": %.4f,\n  \"unsure_fitted\": %.4f,\n",
+          st->unsure_stretched, st->unsure_fitted);
+  fprintf(f, "  \"framing_rule\": \"letterboxed as well when more than %.1f%% of the stretched "
+             "mask is unsure (between 0.1 and 0.9); the surer mask kept (-1: not run)\",\n",
+          100 * CT_FRAMING_UNSURE);
+  fprintf(f, "  \"tiles_asked\": \"%s\",\n  \"tiles\": %s,\n",
+          opts->tiles == CT_TILES_AUTO ? "auto" : opts->tiles ? "on" : "off",
+          tiles ? "true" : "false");
+  fprintf(f, "  \"tiles_rule\": \"automatic tiles when the photo's longer side (%d px) is at "
+             "least %d network inputs (%d px)\",\n  \"tiles_run\": %d,\n  \"tiles_total\": %d,\n",
+          longer, CT_TILES_AUTO_MIN, CT_TILES_AUTO_MIN * input, st->tiles_run, st->tiles_total);
+  fprintf(f, "  \"matting\": \"%s\",\n  \"unknown_pixels\": %ld\n}\n",
+          (unsigned)opts->matting < 3 ? matting[opts->matting] : "?", st->unknown);
+  int bad = ferror(f);
+  bad |= fclose(f) != 0;
+  if (bad || rename(tmp, path) != 0) {
+    remove(tmp);
+    return ct_fail(err, CT_ERR_IO, "cannot write %s", path);
+  }
+  return CT_OK;
+}
+
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -113,7 +162,14 @@ ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_opti
   stats->framing = CT_FRAMING_STRETCH; /* (what the per-channel pass does) */
   stats->unsure_stretched = stats->unsure_fitted = -1;
   ct_status st = CT_OK;
-  if (opts->tiles && photo) /* bad tile sizes: said before any work */
+  if (!model || !photo) return ct_fail(err, CT_ERR_ARGUMENT, "missing argument");
+  int tiles = opts->tiles;
+  if (tiles == CT_TILES_AUTO) {
+    int longer = photo->width > photo->height ? photo->width : photo->height;
+    int input = model->width > model->height ? model->width : model->height;
+    tiles = (int64_t)longer >= (int64_t)CT_TILES_AUTO_MIN * input;
+  }
+  if (tiles) /* bad tile sizes: said before any work */
     st = ct_tile_count(model, photo->width, photo->height, opts, &stats->tiles_total, err);
   if (st) return st;
   double t = now();
@@ -122,14 +178,14 @@ ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_opti
                      : ct_global_mask(model, photo, opts, &mask, err);
   if (st) return st;
   stats->global_s = now() - t;
-  if (opts->debug_dir && !opts->tiles)
+  if (opts->debug_dir && !tiles)
     st = tile_debug_write(opts->debug_dir, "global.png", mask->data, mask->width, mask->height,
                           1, err);
   if (st) {
     img_free(mask);
     return st;
   }
-  if (opts->tiles) {
+  if (tiles) {
     ct_img *tiled;
     t = now();
     st = ct_tiled_mask(model, photo, mask, opts, &tiled, &stats->tiles_run, err);
@@ -164,6 +220,13 @@ ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_opti
       return st;
     }
     stats->matting_s = now() - t;
+  }
+  if (opts->debug_dir) {
+    st = write_decisions(opts->debug_dir, photo, model, opts, stats, tiles, err);
+    if (st) {
+      img_free(mask);
+      return st;
+    }
   }
   if (opts->mask_only) {
     *out = mask;

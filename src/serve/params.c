@@ -192,6 +192,30 @@ static int set_matting(sv_params *p, const char *name, const char *v, char *err,
   return 0;
 }
 
+static int set_quality(sv_params *p, const char *name, const char *v, char *err,
+                       size_t errlen) {
+  if (v && !strcmp(v, "fast")) {
+    p->opts.framing = CT_FRAMING_STRETCH;
+    p->opts.matting = CT_MATTING_OFF;
+    p->opts.tiles = 0;
+  } else if (v && !strcmp(v, "best")) {
+    p->opts.framing = CT_FRAMING_AUTO;
+    p->opts.matting = CT_MATTING_FULL;
+  } else {
+    return fail(err, errlen, "%s is best or fast, not '%s'", name, v ? v : "");
+  }
+  return 0;
+}
+
+static int set_framing(sv_params *p, const char *name, const char *v, char *err,
+                       size_t errlen) {
+  if (v && !strcmp(v, "auto")) p->opts.framing = CT_FRAMING_AUTO;
+  else if (v && !strcmp(v, "stretch")) p->opts.framing = CT_FRAMING_STRETCH;
+  else if (v && !strcmp(v, "fit")) p->opts.framing = CT_FRAMING_FIT;
+  else return fail(err, errlen, "%s is auto, stretch or fit, not '%s'", name, v ? v : "");
+  return 0;
+}
+
 static int set_tile_size(sv_params *p, const char *name, const char *v, char *err,
                          size_t errlen) {
   if (parse_pixels(v, &p->opts.tile_size))
@@ -238,6 +262,8 @@ static const struct {
     {"tile_size", set_tile_size},
     {"per_channel", set_per_channel},
     {"matting", set_matting},
+    {"quality", set_quality},
+    {"framing", set_framing},
     {"tile_overlap", set_tile_overlap},
     {"tile_scale", set_tile_scale},
     {"image_url", refuse_url},

@@ -1,4 +1,5 @@
-# Matting from the command line: cutout remove --matting (full and fast) with --debug-dir,
+# Matting from the command line: the default pipeline mattes (--fast does not: it is the
+# stretched global pass alone), cutout remove --matting (full and fast) with --debug-dir,
 # cutout trimap, and cutout matte over a trimap; sure pixels of the trimap come out exactly
 # 0/255 and the soft band changes; bad matting options fail before any work.
 set -u
@@ -40,6 +41,9 @@ check "reports the matting" grep -q "matting [0-9.]* s ([0-9]* unknown pixels" "
 for f in global trimap matte; do
   check "debug $f.png of the photo's size" test "$(vipsheader -f width "$tmp/dbg/$f.png")" = 1620
 done
+check "decisions.json says what was decided" grep -q '"matting": "full"' "$tmp/dbg/decisions.json"
+check "decisions.json: no tiles below 2048 px" grep -q '"tiles": false' "$tmp/dbg/decisions.json"
+check "decisions.json: the framing" grep -q '"framing": "stretch"' "$tmp/dbg/decisions.json"
 check "the matte is the result" test "$(differing "$tmp/full.png" "$tmp/dbg/matte.png")" = 0
 check "the sure pixels of the trimap are kept" test "$(sure_kept "$tmp/dbg/trimap.png" "$tmp/full.png")" = 1
 check "the band changed" test "$(differing "$tmp/full.png" "$tmp/dbg/global.png")" -gt 10000
@@ -53,6 +57,20 @@ check "opaque RGB over the colour" test "$(vipsheader -f bands "$tmp/fast.png")"
 expect 0 "$cutout" remove "$photo" -o "$tmp/again.png" --mask --trimap "$tmp/dbg/trimap.png" -q \
   --model "$model"
 check "--trimap FILE gives the same matte" test "$(differing "$tmp/full.png" "$tmp/again.png")" = 0
+
+# the default is full matting; --fast the network's mask alone, stretched
+expect 0 "$cutout" remove "$photo" -o "$tmp/default.png" --mask --model "$model"
+check "the default mattes" grep -q "matting [0-9.]* s (" "$tmp/stdout"
+check "the default is --matting full" test "$(differing "$tmp/full.png" "$tmp/default.png")" = 0
+expect 0 "$cutout" remove "$photo" -o "$tmp/quick.png" --mask --fast --model "$model"
+check "--fast does not matte" sh -c "! grep -q 'matting' '$tmp/stdout'"
+expect 0 "$cutout" remove "$photo" -o "$tmp/plain.png" --mask --matting off --framing stretch -q \
+  --model "$model"
+check "--fast is --framing stretch --matting off" test "$(differing "$tmp/quick.png" "$tmp/plain.png")" = 0
+check "--fast gives the global mask" test "$(differing "$tmp/quick.png" "$tmp/dbg/global.png")" = 0
+expect 0 "$cutout" remove "$photo" -o "$tmp/fastfull.png" --mask --fast --matting full -q --model "$model"
+check "--fast --matting full mattes" test "$(differing "$tmp/fastfull.png" "$tmp/full.png")" = 0
+expect fail "$cutout" remove "$photo" -o "$tmp/bad.png" --framing round --model "$model"
 
 vips crop "$tmp/dbg/trimap.png" "$tmp/small.png" 0 0 100 100
 # cutout trimap: the same trimap as remove made, from the network or from a mask

@@ -33,7 +33,7 @@ check "one tile at scale 2" grep -q "tiles: [0-9]* run, [0-9]* skipped of 1" "$t
 check "scaled tiles: the photo's width" test "$(vipsheader -f width "$tmp/scaled.png")" = 1620
 
 # --debug-dir: the intermediate masks, each of the photo's size; a file in the way fails early.
-expect 0 "$cutout" remove "$photo" -o "$tmp/dbg.png" -q --tiles --debug-dir "$tmp/dbg" \
+expect 0 "$cutout" remove "$photo" -o "$tmp/dbg.png" -q --tiles --matting off --debug-dir "$tmp/dbg" \
   --model "$model"
 for f in global tiles tiles-chosen fused; do
   check "debug $f.png written" test "$(vipsheader -f width "$tmp/dbg/$f.png")" = 1620

@@ -55,8 +55,8 @@ check "no model from the failures" test ! -e "$tmp/x/model.onnx"
 model=${CUTOUT_SOURCE_DIR:-.}/models/isnet-fp16.onnx
 photo=${CUTOUT_SOURCE_DIR:-.}/examples/portrait-curls.jpg
 if [ -f "$model" ] && [ -f "$photo" ]; then
-  expect 0 "$cutout" remove "$photo" -m "$model" --mask -o "$tmp/plain.png" -q
-  expect 0 "$cutout" remove "$photo" -m "$model" --mask --refiner "$tmp/unet/model.onnx" -o "$tmp/refined.png" -q
+  expect 0 "$cutout" remove "$photo" -m "$model" --mask --fast -o "$tmp/plain.png" -q
+  expect 0 "$cutout" remove "$photo" -m "$model" --mask --fast --refiner "$tmp/unet/model.onnx" -o "$tmp/refined.png" -q
   expect 0 "$cutout" trimap "$photo" --mask "$tmp/plain.png" -o "$tmp/tri.png" -q
   vips subtract "$tmp/refined.png" "$tmp/plain.png" "$tmp/d.v" && vips abs "$tmp/d.v" "$tmp/da.v" &&
     vips relational_const "$tmp/tri.png" "$tmp/sure.v" noteq 128 &&
@@ -66,7 +66,7 @@ if [ -f "$model" ] && [ -f "$photo" ]; then
   # batch workers share one refiner: each of four photos gets the single run's mask
   mkdir -p "$tmp/four"
   for k in 1 2 3 4; do cp "$photo" "$tmp/four/p$k.jpg"; done
-  expect 0 "$cutout" batch "$tmp/four" -o "$tmp/four-out" -j 2 -m "$model" --mask \
+  expect 0 "$cutout" batch "$tmp/four" -o "$tmp/four-out" -j 2 -m "$model" --mask --fast \
     --refiner "$tmp/unet/model.onnx" -q
   for k in 1 2 3 4; do
     vips subtract "$tmp/four-out/p$k.png" "$tmp/refined.png" "$tmp/dk.v" &&

@@ -26,7 +26,7 @@ int main(void) {
   ct_image *photo = NULL, *global = NULL, *chan = NULL, *removed = NULL;
   CHECK(ct_image_from_pixels(px, W, H, 3, (size_t)W * 3, &photo, &err) == CT_OK);
   ct_remove_options opts;
-  ct_remove_options_init(&opts);
+  ct_remove_options_fast(&opts); /* the network's masks alone: no matting */
   opts.channels = 1;
   opts.mask_only = 1;
   if (ct_predict_mask(model, photo, &global, &err) ||

@@ -38,7 +38,7 @@ static long changed_far(const uint8_t *global, const uint8_t *tiled, int dist) {
 static void scaled(ct_model *model, const ct_image *photo, const ct_image *global,
                    const uint8_t *truth) {
   ct_remove_options opts;
-  ct_remove_options_init(&opts);
+  ct_remove_options_fast(&opts); /* the network's masks alone: no matting */
   opts.tile_size = 400;
   opts.tile_overlap = 100;
   opts.tile_scale = 2;
@@ -75,7 +75,7 @@ int main(void) {
   ct_image *photo = NULL, *global = NULL, *tiled = NULL, *joined = NULL, *cut = NULL;
   CHECK(ct_image_from_pixels(px, W, H, 3, (size_t)W * 3, &photo, &err) == CT_OK);
   ct_remove_options opts;
-  ct_remove_options_init(&opts);
+  ct_remove_options_fast(&opts); /* the network's masks alone: no matting */
   opts.tiles = 1;
   opts.tile_size = 1200;
   opts.tile_overlap = 300;

@@ -56,7 +56,9 @@ static void test_defaults(void) {
   CHECK(sv_params_finish(&p, err, sizeof err) == 0);
   CHECK(p.size == SV_SIZE_FULL);
   CHECK(p.format == SV_FMT_PNG);
-  CHECK(!p.alpha_only && !p.opts.mask_only && !p.opts.tiles && !p.has_bg);
+  CHECK(!p.alpha_only && !p.opts.mask_only && p.opts.tiles == CT_TILES_AUTO && !p.has_bg);
+  /* the default pipeline: automatic framing, full matting */
+  CHECK(p.opts.framing == CT_FRAMING_AUTO && p.opts.matting == CT_MATTING_FULL);
   CHECK(!strcmp(sv_format_name(p.format), "png"));
   CHECK(!strcmp(sv_format_media_type(p.format), "image/png"));
 }
@@ -78,6 +80,16 @@ static void test_values(void) {
   CHECK(set(&p, "matting", "fast") == 0 && p.opts.matting == CT_MATTING_FAST);
   CHECK(set(&p, "matting", "sometimes") == -1 && p.opts.matting == CT_MATTING_FAST);
   CHECK(set(&p, "matting", "off") == 0 && p.opts.matting == CT_MATTING_OFF);
+  CHECK(set(&p, "framing", "fit") == 0 && p.opts.framing == CT_FRAMING_FIT);
+  CHECK(set(&p, "framing", "square") == -1 && p.opts.framing == CT_FRAMING_FIT);
+  CHECK(set(&p, "framing", "auto") == 0 && p.opts.framing == CT_FRAMING_AUTO);
+  p.opts.tiles = 1;
+  CHECK(set(&p, "quality", "fast") == 0 && p.opts.framing == CT_FRAMING_STRETCH &&
+        p.opts.matting == CT_MATTING_OFF && !p.opts.tiles);
+  CHECK(set(&p, "quality", "best") == 0 && p.opts.framing == CT_FRAMING_AUTO &&
+        p.opts.matting == CT_MATTING_FULL);
+  CHECK(set(&p, "quality", "max") == -1 && p.opts.matting == CT_MATTING_FULL);
+  CHECK(set(&p, "quality", NULL) == -1);
   CHECK(set(&p, "per_channel", "true") == 0 && p.opts.channels == 1);
   CHECK(set(&p, "tile_size", "512") == 0 && p.opts.tile_size == 512 && p.opts.tiles == 1);
   CHECK(set(&p, "tile_overlap", "64") == 0 && p.opts.tile_overlap == 64);
