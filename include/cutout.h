@@ -141,7 +141,6 @@ typedef enum ct_framing {
 } ct_framing;
 #define CT_FRAMING_UNSURE 0.045
 
-/* What each stage of ct_remove did and how long it took (seconds of wall time). */
 /* The automatic tile scale: a photo CT_TILE_AUTO_SPAN network inputs long or shorter (6144
  * pixels with ISNet: a 24-megapixel photo) is tiled at its own pixels; a longer one is
  * scaled down to that length first, which bounds the tiles' count and time. */
@@ -152,6 +151,7 @@ typedef enum ct_framing {
 #define CT_TILES_AUTO (-1)
 #define CT_TILES_AUTO_MIN 2
 
+/* What each stage of ct_remove did and how long it took (seconds of wall time). */
 typedef struct ct_remove_stats {
   double global_s;                 /* the global pass (and the per-channel pass) */
   ct_framing framing;              /* the framing whose mask was kept (STRETCH or FIT) */
@@ -200,11 +200,11 @@ typedef struct ct_remove_options {
 
 /* The defaults: the best measured pipeline. Automatic framing, tiles on large photos
  * (CT_TILES_AUTO), closed-form matting at the photo's resolution over an automatic trimap,
- * foreground colours (real set, whole-image
- * SAD: 0.32x the stretched global pass's; README "The default pipeline"). */
+ * foreground colours (real set, whole-image SAD: 0.32x the stretched global pass's; README,
+ * "The default pipeline"). */
 void ct_remove_options_init(ct_remove_options *opts);
-/* The global pass alone, stretched, no tiles, no matting: what rembg and imgly give, in one network
- * run (remove --fast, quality=fast). */
+/* The global pass alone, stretched, no tiles, no matting: what rembg and imgly give, in one
+ * network run (remove --fast, quality=fast). */
 void ct_remove_options_fast(ct_remove_options *opts);
 
 /* Global pass: the photo at the network's resolution (stretched), the mask upscaled to the
@@ -213,7 +213,7 @@ ct_status ct_predict_mask(ct_model *model, const ct_image *photo, ct_image **mas
                           ct_error *err);
 
 /* The global pass as ct_remove runs it: framed by opts->framing (see ct_framing), what was
- * decided in opts->stats when set (opts may be NULL: automatic). Same result as
+ * decided in opts->stats when set (opts may be NULL: automatic). The result is shaped as
  * ct_predict_mask's. */
 ct_status ct_global_mask(ct_model *model, const ct_image *photo, const ct_remove_options *opts,
                          ct_image **mask, ct_error *err);
