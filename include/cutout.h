@@ -61,7 +61,8 @@ void ct_set_threads(int n);
  * faster, half the memory; masks differ from float32 ones by a few 1/255 steps at a few
  * pixels), float32 elsewhere; the environment variable CUTOUT_PRECISION=f32|bf16 overrides
  * AUTO. F32: float32 throughout, as onnxruntime. BF16: bfloat16 whatever the environment
- * says. A CPU without bfloat16 arithmetic computes float32 whatever the choice. The CPU's instruction set is read from oneDNN, so ONEDNN_MAX_CPU_ISA caps it.
+ * says. A CPU without bfloat16 arithmetic computes float32 whatever the choice. The CPU's
+ * instruction set is read from oneDNN, so ONEDNN_MAX_CPU_ISA caps it.
  * Applies to runs after the call. */
 typedef enum ct_precision {
   CT_PRECISION_AUTO = 0,
