@@ -437,10 +437,17 @@ int nn_conv_blocked_ok(const nn_node *node, const nn_tensor *x, const nn_tensor 
   if (block < 0) /* channels-last: the output too, but for a mask (nn_pass_layout) */
     return strcmp(node->op_type, "Conv") == 0 &&
            fast_kernel(node, &g, block, g.m < NN_CL_MIN_CHANNELS ? 0 : block, 1);
-  /* fast in float32 and, where it is used, in bfloat16: the precision may
-   * change later */
-  return fast_kernel(node, &g, block, block, 0) &&
-         (!nn_use_bf16() || fast_kernel(node, &g, block, block, 1));
+  /* fast in float32 and, where it is used, in bfloat16: the precision may change later.
+   * An image's few channels (under 8) are read plain (nn_pass_layout): oneDNN's direct
+   * first-layer kernels take plain input and write blocked output, where the plain layout
+   * would get its gemm kernel (several times slower on its first run in a process). */
+  for (int plain = g.c < 8; plain >= 0; plain--) {
+    int x_block = plain ? 0 : block;
+    if (fast_kernel(node, &g, x_block, block, 0) &&
+        (!nn_use_bf16() || fast_kernel(node, &g, x_block, block, 1)))
+      return 1;
+  }
+  return 0;
 }
 
 /* Bytes of the running thread's scratch a run takes: oneDNN's scratchpad (*pad of them,
