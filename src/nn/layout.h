@@ -34,6 +34,10 @@ int nn_layout_block(void);
  * in float32, and ops read such values plain. */
 #define NN_CL_MIN_CHANNELS 8
 
+/* In the blocked layout, a convolution's input with fewer channels than this (an image) is
+ * read plain, unless it is blocked already: oneDNN's first-layer kernels read it so. */
+#define NN_BLOCKED_MIN_IN_CHANNELS 8
+
 /* The layout the layout pass gives activations now: NN_BLOCK_CL when convolutions run in
  * bfloat16 (nn_use_bf16), else nn_layout_block() (0 with CUTOUT_PLAIN_LAYOUT=1). */
 int nn_layout_active(void);

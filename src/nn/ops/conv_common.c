@@ -428,6 +428,13 @@ static int fast_kernel(const nn_node *node, const nn_conv_geom *g, int x_block, 
   return fast;
 }
 
+/* fast in float32 and, where it is used, in bfloat16: the precision may change later */
+static int fast_f32_and_bf16(const nn_node *node, const nn_conv_geom *g, int x_block,
+                             int y_block) {
+  return fast_kernel(node, g, x_block, y_block, 0) &&
+         (!nn_use_bf16() || fast_kernel(node, g, x_block, y_block, 1));
+}
+
 int nn_conv_blocked_ok(const nn_node *node, const nn_tensor *x, const nn_tensor *w, int block) {
   nn_conv_geom g;
   int64_t dims[NN_MAX_DIMS];
@@ -437,17 +444,11 @@ int nn_conv_blocked_ok(const nn_node *node, const nn_tensor *x, const nn_tensor 
   if (block < 0) /* channels-last: the output too, but for a mask (nn_pass_layout) */
     return strcmp(node->op_type, "Conv") == 0 &&
            fast_kernel(node, &g, block, g.m < NN_CL_MIN_CHANNELS ? 0 : block, 1);
-  /* fast in float32 and, where it is used, in bfloat16: the precision may change later.
-   * An image's few channels (under 8) are read plain (nn_pass_layout): oneDNN's direct
-   * first-layer kernels take plain input and write blocked output, where the plain layout
-   * would get its gemm kernel (several times slower on its first run in a process). */
-  for (int plain = g.c < 8; plain >= 0; plain--) {
-    int x_block = plain ? 0 : block;
-    if (fast_kernel(node, &g, x_block, block, 0) &&
-        (!nn_use_bf16() || fast_kernel(node, &g, x_block, block, 1)))
-      return 1;
-  }
-  return 0;
+  /* An image's few channels are read plain (nn_pass_layout): oneDNN's direct first-layer
+   * kernels take plain input and write blocked output, where the plain layout would get its
+   * gemm kernel (several times slower on its first run in a process). */
+  if (g.c < NN_BLOCKED_MIN_IN_CHANNELS && fast_f32_and_bf16(node, &g, 0, block)) return 1;
+  return fast_f32_and_bf16(node, &g, block, block);
 }
 
 /* Bytes of the running thread's scratch a run takes: oneDNN's scratchpad (*pad of them,

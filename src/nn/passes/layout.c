@@ -155,7 +155,9 @@ int nn_pass_layout(nn_graph *g, nn_err *err) {
        * oneDNN has no fast kernel for plain input with many channels and blocked output.
        * Channels-last, it reads that layout whatever it writes. */
       if (is_conv && k == 0 && block > 0)
-        want = g->values[v].t.block || g->values[v].t.dims[1] >= 8 ? B : 0;
+        want = g->values[v].t.block || g->values[v].t.dims[1] >= NN_BLOCKED_MIN_IN_CHANNELS
+                   ? B
+                   : 0;
       if (is_conv && k == 0 && B == NN_BLOCK_CL) want = in_block;
       if (is_conv && k == 3) want = block; /* a fused addend: the output's layout */
       rc = converted(&L, v, want, &n.in[k], err);
