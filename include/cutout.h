@@ -71,6 +71,13 @@ typedef enum ct_precision {
 } ct_precision;
 void ct_set_precision(ct_precision p);
 
+/* on: the process runs the models it loads from now on once or twice (one photo below the
+ * tiles' size, as `cutout remove` does): convolutions whose Winograd transforms would take
+ * over 64 MiB run directly, slower per run but faster in a fresh process, which pays a page
+ * fault for each page it touches first (on AVX-512 in float32 only; its own prepared cache
+ * file). 0 (the default): every convolution in its fastest kernel per run. */
+void ct_set_one_shot(int on);
+
 /* Prepared models outlive the process: ct_model_load and ct_refiner_load keep each model
  * as it runs on this CPU (its optimised graph, its weights in the kernels' layouts) in a
  * cache file, and later loads map that file instead of parsing the model and transforming

@@ -32,6 +32,8 @@ const char *ct_status_name(ct_status code) {
 
 void ct_set_threads(int n) { nn_set_threads(n); }
 
+void ct_set_one_shot(int on) { nn_set_few_runs(on); }
+
 void ct_set_precision(ct_precision p) {
   nn_set_precision(p == CT_PRECISION_F32    ? NN_PREC_F32
                    : p == CT_PRECISION_BF16 ? NN_PREC_BF16

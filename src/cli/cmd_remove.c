@@ -92,7 +92,14 @@ int cmd_remove(int argc, char **argv) {
   /* A photo that cannot be read (or is over the size limits) is refused from its header,
    * before the model takes its memory; then the model loads on a thread of its own while the
    * photo decodes. */
-  if (ct_image_probe(in, NULL, NULL, &err)) goto done;
+  int width = 0, height = 0;
+  if (ct_image_probe(in, &width, &height, &err)) goto done;
+  /* One photo without tiles runs the network once or twice (framing): the kernels that are
+   * fastest in a fresh process, not per run (tiles come from CT_TILES_AUTO_MIN inputs of
+   * the default network's 1024 pixels). */
+  int long_side = width > height ? width : height;
+  ct_set_one_shot(opts.tiles == 0 ||
+                  (opts.tiles == CT_TILES_AUTO && long_side < CT_TILES_AUTO_MIN * 1024));
   model_load ml = {.path = model_path, .err = {0}};
   int threaded = pthread_create(&ml.thread, NULL, load_model, &ml) == 0;
   if (!threaded) load_model(&ml);

@@ -51,11 +51,12 @@ static int key_of(char *key, size_t len, nn_hash128 h, size_t size, int outputs)
   const dnnl_version_t *v = dnnl_version();
   int n = snprintf(key, len,
                    "cutout prepared graph\nmodel %016llx%016llx %zu bytes, %d outputs\n"
-                   "engine %s\noneDNN %d.%d.%d %s\nisa %s\nlayout %d\nbf16 %d\nconv %s\n",
+                   "engine %s\noneDNN %d.%d.%d %s\nisa %s\nlayout %d\nbf16 %d\nconv %s%s\n",
                    (unsigned long long)h.high, (unsigned long long)h.low, size, outputs,
                    NN_ENGINE_ID, v->major, v->minor, v->patch, v->hash ? v->hash : "",
                    nn_isa_name(nn_cpu_isa()), nn_layout_active(), nn_use_bf16(),
-                   nn_conv_wino_on() ? "winograd-avx2" : "onednn");
+                   nn_conv_wino_on() ? "winograd-avx2" : "onednn",
+                   nn_few_runs_key() ? ", few runs" : "");
   return n > 0 && (size_t)n < len;
 }
 

@@ -6,6 +6,7 @@
 #include "nn/mem.h"
 #include "nn/nn.h"
 #include "nn/op.h"
+#include "nn/passes/passes.h"
 
 static double seconds(void) {
   struct timespec ts;
@@ -63,7 +64,11 @@ int nn_exec_node(nn_graph *g, int i, nn_tensor *rt, nn_err *err) {
   }
   if (!rc) {
     double t0 = g->prof_sec ? seconds() : 0;
+    n->run_scratch = g->arena && g->scratch_offset && g->scratch_offset[i] >= 0
+                         ? (char *)g->arena + g->scratch_offset[i]
+                         : NULL;
     rc = n->op->run(n, in, n->n_in, out, n->n_out, err);
+    n->run_scratch = NULL;
     if (g->prof_sec) g->prof_sec[i] += seconds() - t0;
   }
   nn_packed pk; /* weights mapped from a cache file: held while the node runs, not after */
@@ -94,13 +99,14 @@ int nn_run(nn_graph *g, nn_tensor *const *inputs, int n_inputs, nn_tensor **outp
     }
   }
   int rc = NN_OK;
-  if (g->plan_offset && (!g->arena || g->arena_size < g->plan_size)) {
+  if (g->plan_offset && (!g->arena || !g->scratch_offset || g->arena_size < g->plan_size)) {
     nn_mem_free(g->arena, g->arena_size); /* (a plan made again may need more) */
-    g->arena_size = g->plan_size ? g->plan_size : 64;
+    size_t bytes = nn_plan_scratch(g);
+    g->arena_size = bytes ? bytes : 64;
     g->arena = nn_mem_alloc(g->arena_size);
     if (!g->arena) {
       g->arena_size = 0;
-      rc = nn_fail(err, NN_ENOMEM, "out of memory for a %zu-byte arena", g->plan_size);
+      rc = nn_fail(err, NN_ENOMEM, "out of memory for a %zu-byte arena", bytes);
     }
   }
   for (int i = 0; i < n_inputs && !rc; i++)

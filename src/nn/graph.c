@@ -51,6 +51,7 @@ void nn_graph_free(nn_graph *g) {
   free(g->outputs);
   free(g->prof_sec);
   free(g->plan_offset);
+  free(g->scratch_offset);
   nn_mem_free(g->arena, g->arena_size);
   if (g->map) munmap(g->map, g->map_size);
   free(g);

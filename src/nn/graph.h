@@ -42,8 +42,8 @@ typedef struct nn_node {
   nn_attr *attrs;
   const struct nn_op *op;
   void *params; /* op-owned: parsed attributes, cached primitives */
-  size_t scratch; /* bytes of the running thread's scratch (nn_scratch) its runs take, as
-                     its pack found (nn_pass_pack takes the largest at once) */
+  size_t scratch; /* bytes of scratch its runs take, as its pack found */
+  void *run_scratch; /* during nn_run: that scratch in the arena (NULL: nn_scratch's) */
 } nn_node;
 
 typedef struct nn_value {
@@ -66,6 +66,8 @@ typedef struct nn_graph {
                               plain, B > 0 channel-blocked, NN_BLOCK_CL channels-last */
   int64_t *plan_offset;    /* per value: its offset in the arena, -1 outside (nn_pass_plan) */
   size_t plan_size;        /* arena bytes; 0 without a plan */
+  int64_t *scratch_offset; /* per node: its scratch's offset in the arena, -1 none
+                              (nn_plan_scratch, by the first nn_run) */
   void *arena;             /* allocated by the first nn_run, kept for the next ones */
   size_t arena_size;       /* its bytes (nn/mem.h) */
   void *map;               /* a mapped prepared-model cache file the constants point into */

@@ -6,12 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nn/graph.h"
 #include "nn/isa.h"
 #include "nn/mem.h"
 
 static nn_precision requested = NN_PREC_AUTO;
 
 void nn_set_precision(nn_precision p) { requested = p; }
+
+static int few_runs;
+
+void nn_set_few_runs(int few) { few_runs = few != 0; }
+
+int nn_few_runs(void) { return few_runs; }
+
+int nn_few_runs_key(void) { return few_runs && !nn_use_bf16() && nn_cpu_isa() >= NN_ISA_AVX512; }
 
 int nn_bf16_available(void) { return nn_cpu_isa() >= NN_ISA_AVX512_BF16; }
 
@@ -69,4 +78,8 @@ void *nn_scratch(size_t bytes) {
     s->size = size;
   }
   return s->data;
+}
+
+void *nn_node_scratch(const nn_node *n, size_t bytes) {
+  return n->run_scratch && bytes <= n->scratch ? n->run_scratch : nn_scratch(bytes);
 }

@@ -25,8 +25,26 @@ int nn_use_bf16(void);
  * (some shapes only in its reference code). */
 int nn_bf16_available(void);
 
+/* How many runs the process expects of the models it loads from now on. With few (1: one or
+ * two, as for one photo in one process), a float32 convolution whose oneDNN Winograd kernel
+ * would take over NN_FEW_RUNS_WINO_MAX bytes of scratch (its transforms of the source and
+ * output: 2.25x their bytes) runs directly instead: slower per run (100 ms of ISNet's 620
+ * under AVX512_CORE), but a fresh process then touches 150 MB less memory, whose first-touch
+ * page faults cost more than that. Part of the prepared cache's key where it changes the
+ * kernels (nn_few_runs_key). */
+#define NN_FEW_RUNS_WINO_MAX ((size_t)64 << 20)
+void nn_set_few_runs(int few);
+int nn_few_runs(void);
+/* 1 when few runs changes what the convolutions do: float32 at an ISA with oneDNN's
+ * Winograd kernels (AVX-512). */
+int nn_few_runs_key(void);
+
 /* A buffer of at least bytes (64-byte aligned) owned by the calling thread,
  * reused by its next call; NULL when out of memory. */
 void *nn_scratch(size_t bytes);
+/* Node n's scratch for a run: its place in the graph's arena while nn_run runs it (bytes
+ * within what its pack found), else the thread's (nn_scratch). */
+struct nn_node;
+void *nn_node_scratch(const struct nn_node *n, size_t bytes);
 
 #endif

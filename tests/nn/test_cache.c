@@ -20,6 +20,7 @@
 #include "nn/hash.h"
 #include "nn/nn.h"
 #include "nn/op.h"
+#include "nn/precision.h"
 #include "train/export.h"
 #include "train/models.h"
 
@@ -238,6 +239,23 @@ int main(void) {
   expect(ref2, NN_CACHE_WRITTEN, NULL);
   expect(ref2, NN_CACHE_HIT, NULL);
   CHECK(file_size(cache) == n); /* the first model's file is still there */
+
+  /* few runs: a file of its own where it changes the kernels (float32 at AVX-512), the same
+   * file elsewhere; the same results (no convolution here reaches the Winograd bound) */
+  char many_file[sizeof info.file];
+  CHECK(nn_load_prepared(model, &o, &g, &info, &err) == NN_OK);
+  nn_graph_free(g);
+  snprintf(many_file, sizeof many_file, "%s", info.file);
+  nn_set_few_runs(1);
+  int own = nn_few_runs_key();
+  printf("few runs: %s\n", own ? "a cache file of its own" : "the same cache file");
+  expect(ref2, own ? NN_CACHE_WRITTEN : NN_CACHE_HIT, NULL);
+  expect(ref2, NN_CACHE_HIT, NULL);
+  CHECK(nn_load_prepared(model, &o, &g, &info, &err) == NN_OK);
+  nn_graph_free(g);
+  CHECK(own == (strcmp(info.file, many_file) != 0));
+  nn_set_few_runs(0);
+  expect(ref2, NN_CACHE_HIT, NULL);
 
   /* a folder that cannot be made (under a regular file): the load works without it */
   char bad[300];

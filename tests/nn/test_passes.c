@@ -247,6 +247,29 @@ static void check_optimised(nn_precision prec) {
     CHECK(worst < bound);
     CHECK(mean < mean_bound);
   }
+  /* each node's scratch in the arena clears every value living while the node runs */
+  int scratched = 0;
+  CHECK(fast->scratch_offset != NULL);
+  for (int i = 0; fast->scratch_offset && i < fast->n_nodes; i++) {
+    int64_t so = fast->scratch_offset[i];
+    size_t ss = fast->nodes[i].scratch;
+    if (so < 0) {
+      CHECK(ss == 0);
+      continue;
+    }
+    scratched++;
+    CHECK((size_t)so + ss <= fast->arena_size);
+    for (int v = 0; v < nv; v++) {
+      int64_t ov = fast->plan_offset[v], sv = (int64_t)nn_nbytes(&fast->values[v].t);
+      if (ov < 0 || first[v] < 0 || first[v] > i || last[v] < i) continue;
+      if (ov < so + (int64_t)ss && so < ov + sv) {
+        fprintf(stderr, "node %s's scratch overlaps value %s\n", fast->nodes[i].name,
+                fast->values[v].name);
+        CHECK(0);
+      }
+    }
+  }
+  printf("nodes with their scratch in the arena: %d\n", scratched);
   nn_tensor_free(got);
   nn_tensor_free(want);
   nn_tensor_free(x);

@@ -298,8 +298,14 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
     if (sum && dst_direct) DNNL_TRY(dnnl_post_ops_append_sum(post, 1.0f), "sum");
     DNNL_TRY(dnnl_primitive_attr_set_post_ops(attr, post), "post-ops");
   }
-  if (wino && dnnl_primitive_desc_create(&pd, &cd, attr, engine, NULL) != dnnl_success) {
-    pd = NULL; /* no Winograd kernel for this case: the direct one */
+  if (wino && dnnl_primitive_desc_create(&pd, &cd, attr, engine, NULL) == dnnl_success &&
+      nn_few_runs() &&
+      dnnl_memory_desc_get_size(dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0)) >
+          NN_FEW_RUNS_WINO_MAX) {
+    dnnl_primitive_desc_destroy(pd); /* (its scratch costs a fresh process more than it saves) */
+    pd = NULL;
+  }
+  if (wino && !pd) { /* no Winograd kernel for this case, or too large: the direct one */
     DNNL_TRY(dnnl_dilated_convolution_forward_desc_init(
                  &cd, dnnl_forward_inference, dnnl_convolution_direct, &p->src_md, &p->wei_md,
                  has_bias ? &p->bias_md : NULL, &p->dst_md, strides, dil, pl, pr),
@@ -311,10 +317,12 @@ static int prim_create(const nn_node *node, const nn_conv_geom *g, int has_bias,
   if (getenv("CUTOUT_CONV_IMPL")) { /* diagnosis: each convolution's oneDNN kernel */
     const char *impl = "?";
     dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
-    fprintf(stderr, "%s %lldx%lld->%lld %lldx%lld k%lld d%lld: %s\n", node->name,
-            (long long)g->c, (long long)g->win.in[0], (long long)g->m, (long long)g->win.out[0],
-            (long long)g->win.out[1], (long long)g->win.kernel[0], (long long)g->win.dilation[0],
-            impl);
+    fprintf(stderr, "%s %lldx%lld->%lld %lldx%lld k%lld d%lld: %s, scratchpad %zu KiB\n",
+            node->name, (long long)g->c, (long long)g->win.in[0], (long long)g->m,
+            (long long)g->win.out[0], (long long)g->win.out[1], (long long)g->win.kernel[0],
+            (long long)g->win.dilation[0], impl,
+            dnnl_memory_desc_get_size(dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md,
+                                                                   0)) >> 10);
   }
   p->wei_md = *dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
   p->scratch_md = *dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
@@ -471,7 +479,7 @@ static int prim_run(const nn_node *node, nn_conv_prim *p, const float *x, const 
   dnnl_memory_t mem[5] = {NULL, NULL, NULL, NULL, NULL}, user_src = NULL, user_dst = NULL;
   dnnl_exec_arg_t args[5];
   size_t pad, sbytes, need = scratch_bytes(p, &pad, &sbytes);
-  char *buf = need ? nn_scratch(need) : NULL;
+  char *buf = need ? nn_node_scratch(node, need) : NULL;
   if (need && !buf) return nn_node_fail(node, err, NN_ENOMEM, "out of memory");
   void *src = (void *)x, *dst = y;
   if (p->src_reorder) {

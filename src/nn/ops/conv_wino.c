@@ -147,7 +147,7 @@ int nn_conv_wino_run(const nn_node *node, const nn_conv_geom *g, const float *x,
   nn_wino_geom wg;
   geom_of(g, &wg);
   size_t need = nn_wino_scratch_bytes(&wg, omp_get_max_threads());
-  void *scratch = nn_scratch(need);
+  void *scratch = nn_node_scratch(node, need);
   if (!scratch) return nn_node_fail(node, err, NN_ENOMEM, "out of memory");
   nn_wino_conv_avx2(&wg, x, p->wino->u, b, p->relu, p->sum, y, scratch);
   return NN_OK;

@@ -72,11 +72,8 @@ int nn_pass_pack(nn_graph *g, const nn_packed *prev, int drop, nn_err *err) {
     for (int i = 0; i < g->n_nodes && !rc; i++) rc = pack_node(g, i, prev, err);
   }
   if (rc) return rc;
-  size_t scratch = 0;
-  for (int i = 0; i < g->n_nodes; i++)
-    if (g->nodes[i].scratch > scratch) scratch = g->nodes[i].scratch;
-  if (scratch && !nn_scratch(scratch)) /* this thread's, taken once at its largest */
-    return nn_fail(err, NN_ENOMEM, "out of memory for a %zu-byte scratch", scratch);
+  free(g->scratch_offset); /* (the nodes' scratch may have changed: placed again) */
+  g->scratch_offset = NULL;
   for (int v = 0; drop && v < g->n_values; v++) {
     nn_value *val = &g->values[v];
     if (val->is_const && val->t.data && replaced(g, v)) nn_tensor_release(&val->t);

@@ -22,6 +22,10 @@ int nn_pass_plan(nn_graph *g, nn_err *err);
  * drops the data of constants only packed nodes read and no longer need. */
 struct nn_packed;
 int nn_pass_pack(nn_graph *g, const struct nn_packed *prev, int drop, nn_err *err);
+/* Places each node's scratch in the arena beside the values living while it runs
+ * (g->scratch_offset; needs the plan and nn_pass_pack's scratch sizes); returns the arena's
+ * bytes, at least plan_size. Out of memory, no offsets: nodes take the thread's scratch. */
+size_t nn_plan_scratch(nn_graph *g);
 /* Removes nodes whose outputs nothing uses, and the data of constants nothing reads. */
 int nn_pass_prune(nn_graph *g, nn_err *err);
 
