@@ -12,9 +12,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine_id.h"
+#include "nn/cache_memo.h"
 #include "nn/hash.h"
 #include "nn/isa.h"
 #include "nn/layout.h"
@@ -29,6 +31,8 @@
 #define HEADER_VERSION 1u
 #define HEADER_BYTES 4096 /* the data that follows starts page-aligned */
 #define SUFFIX ".prepared"
+#define MEMO_SUFFIX ".checked" /* beside each: its content hash remembered (nn/cache_memo.h) */
+#define MODEL_MEMO_SUFFIX ".modelhash" /* a model file's hash, by device and inode */
 
 typedef struct header {
   char magic[8];
@@ -79,6 +83,9 @@ static int read_cache(const char *file, const char *key, nn_graph **out, nn_load
     return 1;
   }
   size_t size = (size_t)st.st_size;
+  int settled = nn_memo_settled(&st);
+  char memo[1200];
+  snprintf(memo, sizeof memo, "%s%s", file, MEMO_SUFFIX);
   uint64_t hh = h.header_hash;
   h.header_hash = 0;
   const char *why = NULL;
@@ -98,10 +105,15 @@ static int read_cache(const char *file, const char *key, nn_graph **out, nn_load
    * graph keeps: the weights' pages come in as the nodes that use them run (and go after:
    * nn_graph_drop_pages), so the process never holds the whole file at once */
   nn_hash128 ph;
-  if (!why && nn_hash128_fd(fd, h.meta_off, size - h.meta_off, &ph) != 0)
+  int remembered = 0; /* unchanged since its bytes were last hashed whole (nn/cache_memo.h) */
+  if (!why && nn_memo_get(memo, &st, &ph) && ph.high == h.payload_hash[0] &&
+      ph.low == h.payload_hash[1])
+    remembered = 1;
+  else if (!why && nn_hash128_fd(fd, h.meta_off, size - h.meta_off, &ph) != 0)
     why = "it cannot be read";
   else if (!why && (ph.high != h.payload_hash[0] || ph.low != h.payload_hash[1]))
     why = "its content does not match its hash (damaged)";
+  if (!why && !remembered && settled) nn_memo_put(memo, &st, ph);
   void *map = NULL;
   if (!why) {
     map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -138,7 +150,9 @@ static int read_cache(const char *file, const char *key, nn_graph **out, nn_load
     return 1;
   }
   (void)err;
-  utimensat(AT_FDCWD, file, NULL, 0); /* used now: kept longest by the clean-up */
+  /* used now: kept longest by the clean-up (the memo's time, where there is one, so that
+   * the file itself keeps the ctime its memo holds) */
+  if (utimensat(AT_FDCWD, memo, NULL, 0) != 0) utimensat(AT_FDCWD, file, NULL, 0);
   *out = g;
   return 0;
 }
@@ -208,6 +222,13 @@ static void clean_up(const char *dir, const char *keep) {
     memcpy(list[n].name, de->d_name, len + 1);
     list[n].size = st.st_size;
     list[n].used = st.st_mtim;
+    char memo[256 + sizeof MEMO_SUFFIX];
+    struct stat ms; /* a file with a memo: last used when the memo was touched */
+    snprintf(memo, sizeof memo, "%s%s", de->d_name, MEMO_SUFFIX);
+    if (!fstatat(dirfd(d), memo, &ms, AT_SYMLINK_NOFOLLOW) &&
+        (ms.st_mtim.tv_sec > st.st_mtim.tv_sec ||
+         (ms.st_mtim.tv_sec == st.st_mtim.tv_sec && ms.st_mtim.tv_nsec > st.st_mtim.tv_nsec)))
+      list[n].used = ms.st_mtim;
     total += (uint64_t)st.st_size;
     n++;
   }
@@ -222,11 +243,30 @@ static void clean_up(const char *dir, const char *keep) {
     }
     if (oldest < 0) break;
     unlinkat(dirfd(d), list[oldest].name, 0);
+    char memo[256 + sizeof MEMO_SUFFIX];
+    snprintf(memo, sizeof memo, "%s%s", list[oldest].name, MEMO_SUFFIX);
+    unlinkat(dirfd(d), memo, 0);
     total -= (uint64_t)list[oldest].size;
     list[oldest].name[0] = 0;
   }
   free(list);
   closedir(d);
+}
+
+/* The content hash of the file just written, remembered (nn/cache_memo.h) once the clock has
+ * moved past its ctime (a few milliseconds at most), so that the next load need not read it
+ * through. */
+static void remember_written(const char *file, const uint64_t hash[2]) {
+  struct stat st;
+  for (int i = 0; i < 50; i++) {
+    if (stat(file, &st) != 0) return;
+    if (nn_memo_settled(&st)) break;
+    nanosleep(&(struct timespec){0, 1000000}, NULL);
+  }
+  if (!nn_memo_settled(&st)) return;
+  char memo[1200];
+  if (snprintf(memo, sizeof memo, "%s%s", file, MEMO_SUFFIX) < (int)sizeof memo)
+    nn_memo_put(memo, &st, (nn_hash128){hash[0], hash[1]});
 }
 
 /* g as a cache file under the name file; 1 (with info->note) when it cannot be written. */
@@ -307,6 +347,7 @@ static int write_cache(const char *dir, const char *file, const char *key, const
     }
   }
   nn_serial_free(&s);
+  if (!rc) remember_written(file, h.payload_hash);
   if (!rc) {
     const char *base = strrchr(file, '/');
     clean_up(dir, base ? base + 1 : file);
@@ -325,15 +366,25 @@ static int file_of(const char *dir, const char *key, nn_load_info *info) {
   return 0;
 }
 
-/* The model file's hash and size, read without mapping it (a hit never needs its pages);
- * 1 when it cannot be read (nn_map_file then says why). */
-static int hash_model(const char *path, nn_hash128 *h, size_t *size) {
+/* The model file's hash and size, read without mapping it (a hit never needs its pages),
+ * or remembered in dir from an earlier load of the same unchanged file; 1 when it cannot be
+ * read (nn_map_file then says why). */
+static int hash_model(const char *dir, const char *path, nn_hash128 *h, size_t *size) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return 1;
   struct stat st;
   int rc = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-           (uint64_t)st.st_size > NN_MAX_FILE_BYTES ||
-           nn_hash128_fd(fd, 0, (uint64_t)st.st_size, h) != 0;
+           (uint64_t)st.st_size > NN_MAX_FILE_BYTES;
+  int settled = !rc && nn_memo_settled(&st);
+  char memo[1200];
+  uint64_t id[2] = {(uint64_t)st.st_dev, (uint64_t)st.st_ino};
+  int named = !rc && snprintf(memo, sizeof memo, "%s/%016llx%s", dir,
+                              (unsigned long long)nn_hash64_of(id, sizeof id),
+                              MODEL_MEMO_SUFFIX) < (int)sizeof memo;
+  if (!rc && !(named && nn_memo_get(memo, &st, h))) {
+    rc = nn_hash128_fd(fd, 0, (uint64_t)st.st_size, h) != 0;
+    if (!rc && named && settled) nn_memo_put(memo, &st, *h);
+  }
   close(fd);
   *size = (size_t)st.st_size;
   return rc;
@@ -350,7 +401,7 @@ int nn_load_prepared(const char *path, const nn_load_opts *o, nn_graph **out,
   int outputs = o ? o->outputs : 0;
   nn_hash128 mh;
   size_t size;
-  if (dir && !hash_model(path, &mh, &size) && key_of(key, sizeof key, mh, size, outputs)) {
+  if (dir && !hash_model(dir, path, &mh, &size) && key_of(key, sizeof key, mh, size, outputs)) {
     if (!file_of(dir, key, info)) {
       info->cache = NN_CACHE_UNWRITABLE;
       dir = NULL;
