@@ -34,6 +34,11 @@
 #define MEMO_SUFFIX ".checked" /* beside each: its content hash remembered (nn/cache_memo.h) */
 #define MODEL_MEMO_SUFFIX ".modelhash" /* a model file's hash, by device and inode */
 
+/* The memo's name beside a cache file's (a path or a bare name); 0 when it does not fit. */
+static int memo_of(char *buf, size_t len, const char *file) {
+  return snprintf(buf, len, "%s%s", file, MEMO_SUFFIX) < (int)len;
+}
+
 typedef struct header {
   char magic[8];
   uint32_t version, key_len;
@@ -85,7 +90,7 @@ static int read_cache(const char *file, const char *key, nn_graph **out, nn_load
   size_t size = (size_t)st.st_size;
   int settled = nn_memo_settled(&st);
   char memo[1200];
-  snprintf(memo, sizeof memo, "%s%s", file, MEMO_SUFFIX);
+  memo_of(memo, sizeof memo, file);
   uint64_t hh = h.header_hash;
   h.header_hash = 0;
   const char *why = NULL;
@@ -224,7 +229,7 @@ static void clean_up(const char *dir, const char *keep) {
     list[n].used = st.st_mtim;
     char memo[256 + sizeof MEMO_SUFFIX];
     struct stat ms; /* a file with a memo: last used when the memo was touched */
-    snprintf(memo, sizeof memo, "%s%s", de->d_name, MEMO_SUFFIX);
+    memo_of(memo, sizeof memo, de->d_name);
     if (!fstatat(dirfd(d), memo, &ms, AT_SYMLINK_NOFOLLOW) &&
         (ms.st_mtim.tv_sec > st.st_mtim.tv_sec ||
          (ms.st_mtim.tv_sec == st.st_mtim.tv_sec && ms.st_mtim.tv_nsec > st.st_mtim.tv_nsec)))
@@ -244,8 +249,7 @@ static void clean_up(const char *dir, const char *keep) {
     if (oldest < 0) break;
     unlinkat(dirfd(d), list[oldest].name, 0);
     char memo[256 + sizeof MEMO_SUFFIX];
-    snprintf(memo, sizeof memo, "%s%s", list[oldest].name, MEMO_SUFFIX);
-    unlinkat(dirfd(d), memo, 0);
+    if (memo_of(memo, sizeof memo, list[oldest].name)) unlinkat(dirfd(d), memo, 0);
     total -= (uint64_t)list[oldest].size;
     list[oldest].name[0] = 0;
   }
@@ -257,16 +261,16 @@ static void clean_up(const char *dir, const char *keep) {
  * moved past its ctime (a few milliseconds at most), so that the next load need not read it
  * through. */
 static void remember_written(const char *file, const uint64_t hash[2]) {
+  char memo[1200];
   struct stat st;
-  for (int i = 0; i < 50; i++) {
-    if (stat(file, &st) != 0) return;
-    if (nn_memo_settled(&st)) break;
+  if (!memo_of(memo, sizeof memo, file)) return;
+  for (int i = 0; i < 50 && stat(file, &st) == 0; i++) {
+    if (nn_memo_settled(&st)) {
+      nn_memo_put(memo, &st, (nn_hash128){hash[0], hash[1]});
+      return;
+    }
     nanosleep(&(struct timespec){0, 1000000}, NULL);
   }
-  if (!nn_memo_settled(&st)) return;
-  char memo[1200];
-  if (snprintf(memo, sizeof memo, "%s%s", file, MEMO_SUFFIX) < (int)sizeof memo)
-    nn_memo_put(memo, &st, (nn_hash128){hash[0], hash[1]});
 }
 
 /* g as a cache file under the name file; 1 (with info->note) when it cannot be written. */

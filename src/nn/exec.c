@@ -99,7 +99,7 @@ int nn_run(nn_graph *g, nn_tensor *const *inputs, int n_inputs, nn_tensor **outp
     }
   }
   int rc = NN_OK;
-  if (g->plan_offset && (!g->arena || !g->scratch_offset || g->arena_size < g->plan_size)) {
+  if (g->plan_offset && (!g->arena || g->arena_size < g->plan_size)) {
     nn_mem_free(g->arena, g->arena_size); /* (a plan made again may need more) */
     size_t bytes = nn_plan_scratch(g);
     g->arena_size = bytes ? bytes : 64;

@@ -5,6 +5,7 @@
  * runs read (a graph to run at another precision must then be loaded again). */
 #include <stdlib.h>
 
+#include "nn/mem.h"
 #include "nn/nn.h"
 #include "nn/op.h"
 #include "nn/precision.h"
@@ -72,8 +73,12 @@ int nn_pass_pack(nn_graph *g, const nn_packed *prev, int drop, nn_err *err) {
     for (int i = 0; i < g->n_nodes && !rc; i++) rc = pack_node(g, i, prev, err);
   }
   if (rc) return rc;
-  free(g->scratch_offset); /* (the nodes' scratch may have changed: placed again) */
+  /* the nodes' scratch may have changed: the arena and its placement are made again */
+  free(g->scratch_offset);
   g->scratch_offset = NULL;
+  nn_mem_free(g->arena, g->arena_size);
+  g->arena = NULL;
+  g->arena_size = 0;
   for (int v = 0; drop && v < g->n_values; v++) {
     nn_value *val = &g->values[v];
     if (val->is_const && val->t.data && replaced(g, v)) nn_tensor_release(&val->t);

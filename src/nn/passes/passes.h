@@ -15,6 +15,9 @@ int nn_pass_fuse(nn_graph *g, nn_err *err);
 /* Puts activations in the channel-blocked layout where ops allow it, with Reorder nodes at
  * the borders (nn/layout.h). */
 int nn_pass_layout(nn_graph *g, nn_err *err);
+/* Each value's life in node order: its producer (first) to its last reader (last), -1 for
+ * values no node makes. Arrays of g->n_values. */
+void nn_plan_lifetimes(const nn_graph *g, int *first, int *last);
 /* Plans one arena for all intermediate values (when every shape is known). */
 int nn_pass_plan(nn_graph *g, nn_err *err);
 /* Runs each node's nn_op.pack where its shapes are known; prev (NULL, or one per node: data

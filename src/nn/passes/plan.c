@@ -83,6 +83,17 @@ static int too_large(const nn_tensor *t) {
   return 0;
 }
 
+void nn_plan_lifetimes(const nn_graph *g, int *first, int *last) {
+  for (int v = 0; v < g->n_values; v++) first[v] = last[v] = -1;
+  for (int i = 0; i < g->n_nodes; i++) {
+    const nn_node *n = &g->nodes[i];
+    for (int k = 0; k < n->n_out; k++)
+      if (n->out[k] >= 0) first[n->out[k]] = last[n->out[k]] = i;
+    for (int k = 0; k < n->n_in; k++)
+      if (n->in[k] >= 0 && first[n->in[k]] >= 0) last[n->in[k]] = i;
+  }
+}
+
 int nn_pass_plan(nn_graph *g, nn_err *err) {
   free(g->plan_offset);
   g->plan_offset = NULL;
@@ -98,18 +109,9 @@ int nn_pass_plan(nn_graph *g, nn_err *err) {
     free(offset);
     return nn_fail(err, NN_ENOMEM, "out of memory");
   }
-  for (int v = 0; v < nv; v++) {
-    first[v] = last[v] = -1;
-    offset[v] = -1;
-  }
+  for (int v = 0; v < nv; v++) offset[v] = -1;
   int ok = 1;
-  for (int i = 0; i < g->n_nodes; i++) {
-    const nn_node *n = &g->nodes[i];
-    for (int k = 0; k < n->n_out; k++)
-      if (n->out[k] >= 0) first[n->out[k]] = last[n->out[k]] = i;
-    for (int k = 0; k < n->n_in; k++)
-      if (n->in[k] >= 0 && first[n->in[k]] >= 0) last[n->in[k]] = i;
-  }
+  nn_plan_lifetimes(g, first, last);
   for (int v = 0; v < nv; v++)
     if (first[v] >= 0 && known(&g->values[v].t) && too_large(&g->values[v].t)) {
       free(first);

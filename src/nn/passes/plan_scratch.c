@@ -32,14 +32,7 @@ size_t nn_plan_scratch(nn_graph *g) {
     free(live);
     return g->plan_size; /* (nodes then take the thread's scratch) */
   }
-  for (int v = 0; v < nv; v++) first[v] = last[v] = -1;
-  for (int i = 0; i < nn; i++) { /* a value's bytes matter from its producer to its last reader */
-    const nn_node *n = &g->nodes[i];
-    for (int k = 0; k < n->n_out; k++)
-      if (n->out[k] >= 0 && first[n->out[k]] < 0) first[n->out[k]] = last[n->out[k]] = i;
-    for (int k = 0; k < n->n_in; k++)
-      if (n->in[k] >= 0 && first[n->in[k]] >= 0) last[n->in[k]] = i;
-  }
+  nn_plan_lifetimes(g, first, last); /* a value's bytes matter from producer to last reader */
   for (int i = 0; i < nn; i++) {
     size_t need = (g->nodes[i].scratch + 63) / 64 * 64;
     off[i] = -1;
