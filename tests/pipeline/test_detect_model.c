@@ -1,0 +1,118 @@
+/* The CenterNet detector's decoding against the graph's own: tfjs (tests/tools/tfjs_run.js)
+ * runs the TensorFlow.js model on a letterboxed real photo and gives its heatmap, its size
+ * map and its `tower_0/detections`; det_decode_centernet on the first two must give the
+ * third (boxes within 1e-3 px, the same scores and classes). And the photo of one person
+ * gives one person after suppression, its box around most of the photo's height.
+ * Skips when the model, node or tfjs is absent. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "check.h"
+#include "pipeline/detect.h"
+
+#define SIZE 512
+#define CELLS (SIZE / 4)
+
+static float *read_raw(const char *path, size_t count) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  float *p = malloc(count * sizeof(float));
+  size_t n = p ? fread(p, sizeof(float), count, f) : 0;
+  int extra = fgetc(f) != EOF;
+  fclose(f);
+  if (n != count || extra) {
+    free(p);
+    return NULL;
+  }
+  return p;
+}
+
+/* tfjs's output `name` on tmp/input.f32, count floats; exits 77 when tfjs is missing. */
+static float *tfjs(const char *src, const char *model, const char *tmp, const char *name,
+                   size_t count) {
+  char cmd[8192], out[2100];
+  snprintf(out, sizeof out, "%s/%s.f32", tmp, strrchr(name, '/') + 1);
+  snprintf(cmd, sizeof cmd,
+           "node '%s/tests/tools/tfjs_run.js' '%s' '%s/input.f32' '%s' --output '%s' > /dev/null",
+           src, model, tmp, out, name);
+  int rc = system(cmd);
+  if (WIFEXITED(rc) && WEXITSTATUS(rc) == 77) SKIP("tfjs is not installed (npm install)");
+  if (WIFEXITED(rc) && WEXITSTATUS(rc) == 127) SKIP("node is not installed");
+  CHECK(rc == 0);
+  return rc == 0 ? read_raw(out, count) : NULL;
+}
+
+int main(void) {
+  const char *src = getenv("CUTOUT_SOURCE_DIR");
+  if (!src) src = ".";
+  char model[1024], photo[1024];
+  snprintf(model, sizeof model, "%s/models/centernet.json", src);
+  snprintf(photo, sizeof photo, "%s/examples/portrait-curls.jpg", src);
+  struct stat st;
+  if (stat(model, &st) != 0) SKIP("models/centernet.json absent: run scripts/fetch-tfjs-models.sh");
+  char emsg[256];
+  ct_img *im = NULL;
+  if (img_load_rgb(photo, &im, emsg, sizeof emsg)) {
+    fprintf(stderr, "%s\n", emsg);
+    return 1;
+  }
+  float *in = malloc((size_t)SIZE * SIZE * 3 * sizeof *in);
+  det_frame frame;
+  CHECK(in && det_letterbox(im, SIZE, in, &frame) == 0);
+  char tmp[] = "/tmp/cutout-detect-XXXXXX";
+  CHECK(mkdtemp(tmp) != NULL);
+  char path[2100];
+  snprintf(path, sizeof path, "%s/input.f32", tmp);
+  FILE *f = fopen(path, "wb");
+  CHECK(f && fwrite(in, sizeof *in, (size_t)SIZE * SIZE * 3, f) == (size_t)SIZE * SIZE * 3);
+  if (f) fclose(f);
+
+  float *heat = tfjs(src, model, tmp, "tower_0/keypoints", (size_t)CELLS * CELLS * 80);
+  float *wh = tfjs(src, model, tmp, "tower_0/wh", (size_t)CELLS * CELLS * 4);
+  float *ref = tfjs(src, model, tmp, "tower_0/detections", 100 * 6);
+  CHECK(heat && wh && ref);
+  det_box box[100];
+  if (heat && wh && ref) {
+    int n = det_decode_centernet(heat, wh, CELLS, CELLS, 80, 4, 100, box);
+    CHECK(n == 100);
+    double worst = 0;
+    int same = 1;
+    for (int i = 0; i < n; i++) {
+      const float *r = ref + 6 * i;
+      float got[4] = {box[i].x0, box[i].y0, box[i].x1, box[i].y1};
+      for (int j = 0; j < 4; j++) {
+        double d = got[j] > r[j] ? got[j] - r[j] : r[j] - got[j];
+        if (d > worst) worst = d;
+      }
+      same &= box[i].score == r[4] && box[i].cls == (int)r[5];
+    }
+    printf("decoded against the graph's detections: max |box diff| %.3g px, scores and classes "
+           "%s; top: %s %.3f\n", worst, same ? "equal" : "DIFFER", det_coco_name(box[0].cls),
+           box[0].score);
+    CHECK(worst <= 1e-3);
+    CHECK(same);
+    int kept = det_suppress(box, n, 0.3f, 0.5f), people = 0;
+    for (int i = 0; i < kept; i++) {
+      det_to_photo(&frame, im->width, im->height, &box[i]);
+      printf("  %s %.3f (%.0f,%.0f)-(%.0f,%.0f)\n", det_coco_name(box[i].cls), box[i].score,
+             box[i].x0, box[i].y0, box[i].x1, box[i].y1);
+      if (box[i].cls == 0) {
+        people++;
+        CHECK(box[i].y1 - box[i].y0 > 0.6 * im->height);
+      }
+    }
+    CHECK(people == 1);
+  }
+  free(heat);
+  free(wh);
+  free(ref);
+  free(in);
+  img_free(im);
+  char cmd[200];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", tmp);
+  return CHECK_DONE();
+}
