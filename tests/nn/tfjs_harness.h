@@ -77,4 +77,78 @@ static inline double th_max_diff(const float *a, const float *b, size_t n) {
   return m;
 }
 
+/* A small graph model written by a test: a Placeholder "x" (float32, NHWC), Const nodes whose
+ * values go to the weight file, and nodes given as JSON text. */
+typedef struct th_model {
+  char nodes[16384];   /* the node list's JSON, without the brackets */
+  char weights[8192];  /* the manifest's weights list, likewise */
+  unsigned char bin[1 << 16];
+  size_t bin_n;
+} th_model;
+
+static inline void th_append(char *buf, size_t cap, const char *text) {
+  size_t l = strlen(buf);
+  snprintf(buf + l, cap - l, "%s%s", l ? "," : "", text);
+}
+
+static inline void th_model_init(th_model *m, const int64_t *shape, int rank) {
+  char text[512], dims[256] = "";
+  memset(m, 0, sizeof *m);
+  for (int i = 0; i < rank; i++) {
+    size_t l = strlen(dims);
+    snprintf(dims + l, sizeof dims - l, "%s{\"size\":\"%lld\"}", i ? "," : "",
+             (long long)shape[i]);
+  }
+  snprintf(text, sizeof text, "{\"name\":\"x\",\"op\":\"Placeholder\",\"attr\":{"
+           "\"dtype\":{\"type\":\"DT_FLOAT\"},\"shape\":{\"shape\":{\"dim\":[%s]}}}}", dims);
+  th_append(m->nodes, sizeof m->nodes, text);
+}
+
+/* A node: "name", "op", its inputs (comma-separated, quoted) and attributes (JSON members). */
+static inline void th_node(th_model *m, const char *name, const char *op, const char *inputs,
+                           const char *attrs) {
+  char text[2048];
+  snprintf(text, sizeof text, "{\"name\":\"%s\",\"op\":\"%s\",\"input\":[%s],\"attr\":{%s}}",
+           name, op, inputs, attrs ? attrs : "");
+  th_append(m->nodes, sizeof m->nodes, text);
+}
+
+/* A Const node of count values (float32, or int32 when ints is given) in the weight file. */
+static inline void th_const(th_model *m, const char *name, const int64_t *dims, int rank,
+                            const float *f, const int32_t *ints) {
+  char text[1024], d[256] = "";
+  size_t count = 1;
+  for (int i = 0; i < rank; i++) {
+    size_t l = strlen(d);
+    snprintf(d + l, sizeof d - l, "%s%lld", i ? "," : "", (long long)dims[i]);
+    count *= (size_t)dims[i];
+  }
+  snprintf(text, sizeof text, "{\"name\":\"%s\",\"shape\":[%s],\"dtype\":\"%s\"}", name, d,
+           ints ? "int32" : "float32");
+  th_append(m->weights, sizeof m->weights, text);
+  if (m->bin_n + count * 4 <= sizeof m->bin) {
+    memcpy(m->bin + m->bin_n, ints ? (const void *)ints : (const void *)f, count * 4);
+    m->bin_n += count * 4;
+  }
+  snprintf(text, sizeof text, "\"dtype\":{\"type\":\"%s\"}", ints ? "DT_INT32" : "DT_FLOAT");
+  th_node(m, name, "Const", "", text);
+}
+
+/* DIR/STEM.json naming DIR/BIN_NAME (NULL: STEM.bin) as its weight file, written with
+ * bin_bytes of the weights (-1: all); 0 on success. */
+static inline int th_model_write(const th_model *m, const char *dir, const char *stem,
+                                 const char *bin_name, long bin_bytes) {
+  char path[1024], bin[256];
+  snprintf(bin, sizeof bin, "%s.bin", stem);
+  if (!bin_name) bin_name = bin;
+  static char json[32768];
+  snprintf(json, sizeof json, "{\"format\":\"graph-model\",\"modelTopology\":{\"node\":[%s],\"versions\":{\"producer\":1}},"
+           "\"weightsManifest\":[{\"paths\":[\"%s\"],\"weights\":[%s]}]}", m->nodes, bin_name,
+           m->weights);
+  snprintf(path, sizeof path, "%s/%s.json", dir, stem);
+  if (th_write(path, json, strlen(json))) return -1;
+  snprintf(path, sizeof path, "%s/%s", dir, bin);
+  return th_write(path, m->bin, bin_bytes < 0 ? m->bin_n : (size_t)bin_bytes);
+}
+
 #endif
