@@ -1,4 +1,5 @@
-/* The inference engine's entry points: load an ONNX model, prepare it, run it.
+/* The inference engine's entry points: load an ONNX model (or a TensorFlow.js graph model,
+ * nn/tfjs.h), prepare it, run it.
  * Nothing here knows about images. */
 #ifndef CUTOUT_NN_NN_H
 #define CUTOUT_NN_NN_H
@@ -6,6 +7,7 @@
 
 #include "nn/graph.h"
 #include "nn/onnx.h"
+#include "nn/tfjs.h"
 #include "nn/tensor.h"
 
 /* Optimises a loaded graph in place: checks the order of nodes, infers shapes, folds
@@ -21,6 +23,11 @@ int nn_optimize(nn_graph *g, nn_err *err);
 
 /* Loads a model to run: nn_onnx_load_file, nn_prepare, nn_optimize. */
 int nn_load(const char *path, nn_graph **out, nn_err *err);
+
+/* The same for a TensorFlow.js graph model: nn_tfjs_load_file (outputs: the names of the
+ * outputs wanted, n_outputs 0 for the model's own), nn_prepare, nn_optimize. */
+int nn_load_tfjs(const char *json_path, const char *const *outputs, int n_outputs,
+                 nn_graph **out, nn_err *err);
 
 /* The same from the bytes of an ONNX file, keeping only its first `outputs` outputs (0: all),
  * and without the plain copies of the weights that were packed: the graph then runs at the

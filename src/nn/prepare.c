@@ -37,6 +37,19 @@ int nn_load(const char *path, nn_graph **out, nn_err *err) {
   return rc;
 }
 
+int nn_load_tfjs(const char *json_path, const char *const *outputs, int n_outputs,
+                 nn_graph **out, nn_err *err) {
+  int rc = nn_tfjs_load_file(json_path, outputs, n_outputs, out, err);
+  if (rc) return rc;
+  rc = nn_prepare(*out, err);
+  if (!rc) rc = nn_optimize(*out, err);
+  if (rc) {
+    nn_graph_free(*out);
+    *out = NULL;
+  }
+  return rc;
+}
+
 int nn_load_buffer(const void *buf, size_t len, int outputs, nn_graph **out, nn_err *err) {
   int rc = nn_onnx_load_buffer(buf, len, out, err);
   if (rc) return rc;

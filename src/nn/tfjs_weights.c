@@ -130,6 +130,7 @@ int tfjs_weights_decode(const cJSON *manifest, const uint8_t *data, size_t size,
       off += used;
     }
   }
+  out->bytes = off;
   return 0;
 }
 

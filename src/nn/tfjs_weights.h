@@ -25,6 +25,7 @@ typedef struct tfjs_weight {
 typedef struct tfjs_weights {
   tfjs_weight *w;
   size_t n;
+  size_t bytes; /* of the data the weights took */
 } tfjs_weights;
 
 /* Decodes every weight of MANIFEST from DATA (SIZE bytes: every group's files, in order).
