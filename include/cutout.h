@@ -309,6 +309,50 @@ ct_status ct_composite(const ct_image *photo, const ct_image *alpha,
 ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_options *opts,
                     ct_image **out, ct_error *err);
 
+/* Objects one by one. A detector (CenterNet trained on COCO's 80 classes, a TensorFlow.js
+ * graph model: models/centernet.json) finds each object's box; ct_instance_masks then gives
+ * each box a mask of its own at the photo's resolution. */
+typedef struct ct_detector ct_detector;
+ct_status ct_detector_load(const char *path, ct_detector **out, ct_error *err);
+void ct_detector_free(ct_detector *detector);
+
+typedef struct ct_detection {
+  float x0, y0, x1, y1; /* the box's corners, in photo pixels */
+  float score;          /* the detector's confidence, 0-1 */
+  int cls;              /* COCO's class, 0-79 (ct_class_name) */
+} ct_detection;
+
+typedef struct ct_detect_options {
+  float min_score;    /* boxes scored below are dropped; 0: CT_DETECT_MIN_SCORE */
+  float max_overlap;  /* a box overlapping a better one of its class by more (IoU) is
+                         dropped; 0: CT_DETECT_MAX_OVERLAP */
+  int max_instances;  /* at most this many, best first; 0: CT_DETECT_MAX */
+  const int *classes; /* when set: only these classes (n_classes of them) */
+  int n_classes;
+} ct_detect_options;
+#define CT_DETECT_MIN_SCORE 0.3f
+#define CT_DETECT_MAX_OVERLAP 0.5f
+#define CT_DETECT_MAX 100
+
+/* The objects in a photo, best score first: *out (malloc'd, *count of them; free()). The
+ * photo goes to the detector letterboxed (its aspect kept). opts may be NULL. */
+ct_status ct_detect(ct_detector *detector, const ct_image *photo,
+                    const ct_detect_options *opts, ct_detection **out, int *count,
+                    ct_error *err);
+/* A class's name ("person", "chair", ...; NULL past 79) and a name's class (-1: none). */
+const char *ct_class_name(int cls);
+int ct_class_id(const char *name);
+
+/* One mask per detection, each of the photo's size (1 channel; masks[i] for dets[i]). Each
+ * box, widened by a margin, is cut from the photo and goes through the whole pipeline of
+ * ct_remove with opts (tiles and matting where the crop is large; opts may be NULL), and
+ * its mask is kept to that crop. Where masks overlap, each pixel goes to one instance: the
+ * one whose box holds it, else the one that is surest of it, so that the masks add up to at
+ * most 255. Memory: one photo-sized mask per detection. */
+ct_status ct_instance_masks(ct_model *model, const ct_image *photo, const ct_detection *dets,
+                            int count, const ct_remove_options *opts, ct_image **masks,
+                            ct_error *err);
+
 #if defined(__GNUC__)
 #pragma GCC visibility pop
 #endif

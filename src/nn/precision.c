@@ -24,8 +24,12 @@ int nn_few_runs_key(void) { return few_runs && !nn_use_bf16() && nn_cpu_isa() >=
 
 int nn_bf16_available(void) { return nn_cpu_isa() >= NN_ISA_AVX512_BF16; }
 
+static _Thread_local int pinned_f32;
+
+void nn_pin_f32(int on) { pinned_f32 = on != 0; }
+
 int nn_use_bf16(void) {
-  if (!nn_bf16_available()) return 0;
+  if (pinned_f32 || !nn_bf16_available()) return 0;
   nn_precision p = requested;
   if (p == NN_PREC_AUTO) {
     const char *env = getenv("CUTOUT_PRECISION");

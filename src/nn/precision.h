@@ -17,6 +17,11 @@ typedef enum nn_precision {
 /* Applies to convolutions whose primitives are made afterwards (primitives are
  * made again when the setting changes between runs). */
 void nn_set_precision(nn_precision p);
+/* Float32 on the calling thread alone, whatever the setting, while on: for a graph whose
+ * results must match a float32 reference closely (the detector's scores), loaded and run
+ * with it on. Primitives made by OpenMP's worker threads are not made under it (the engine
+ * makes them on the thread that runs the graph). */
+void nn_pin_f32(int on);
 /* 1 when Conv nodes in the channel-blocked layout run on bfloat16. */
 int nn_use_bf16(void);
 /* 1 when the CPU multiplies bfloat16 in hardware at the effective ISA (AVX512_BF16 dot
