@@ -7,6 +7,7 @@
 #   P/lib/cmake/cutout/              find_package(cutout): the target cutout::cutout
 #   P/share/man/man1/cutout.1        the man page
 #   P/share/cutout/fetch-models.sh   the model fetcher (--to DIR)
+#   P/share/cutout/fetch-tfjs-models.sh  the detector's fetcher (--to DIR)
 # (lib is lib/<multiarch> when P is /usr on Debian: GNUInstallDirs.)
 include(CMakePackageConfigHelpers)
 
@@ -15,7 +16,8 @@ install(TARGETS cutout ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(TARGETS cutout_shared EXPORT cutout-targets LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(FILES include/cutout.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(FILES doc/cutout.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
-install(PROGRAMS scripts/fetch-models.sh DESTINATION ${CMAKE_INSTALL_DATADIR}/cutout)
+install(PROGRAMS scripts/fetch-models.sh scripts/fetch-tfjs-models.sh
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/cutout)
 
 # The CMake package: relocatable, so any --prefix works.
 set(CUTOUT_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/cutout)

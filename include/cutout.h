@@ -329,13 +329,19 @@ typedef struct ct_detect_options {
   int max_instances;  /* at most this many, best first; 0: CT_DETECT_MAX */
   const int *classes; /* when set: only these classes (n_classes of them) */
   int n_classes;
+  int single_pass;    /* 1: the whole photo in one pass only (no windows: see ct_detect) */
 } ct_detect_options;
 #define CT_DETECT_MIN_SCORE 0.3f
 #define CT_DETECT_MAX_OVERLAP 0.5f
 #define CT_DETECT_MAX 100
 
 /* The objects in a photo, best score first: *out (malloc'd, *count of them; free()). The
- * photo goes to the detector letterboxed (its aspect kept). opts may be NULL. */
+ * photo goes to the detector letterboxed (its aspect kept); a photo over 1.6 times as long
+ * as it is wide (or wide as long) also goes in square windows of its short side, half a
+ * window apart, so that people in a row are seen at a portrait's resolution (a window's box
+ * cut off by the window's inner border is left to the window that sees it whole, and the
+ * whole photo's pass keeps only what is too long for a window). Boxes of a
+ * class overlapping a better one by more than max_overlap are dropped. opts may be NULL. */
 ct_status ct_detect(ct_detector *detector, const ct_image *photo,
                     const ct_detect_options *opts, ct_detection **out, int *count,
                     ct_error *err);

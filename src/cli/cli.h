@@ -11,6 +11,7 @@ int cmd_batch(int argc, char **argv);
 int cmd_matte(int argc, char **argv);
 int cmd_trimap(int argc, char **argv);
 int cmd_train(int argc, char **argv);
+int cmd_instances(int argc, char **argv);
 
 /* Prints "cutout: <message>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -21,6 +22,9 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * program's folder (the source tree of a build folder). Writes the path into buf and returns
  * 0; when none has it, prints one error naming every folder looked in and returns -1. */
 int cli_default_model(char *buf, size_t len);
+/* The same for the object detector (cutout instances): $CUTOUT_DETECTOR, else centernet.json
+ * (scripts/fetch-tfjs-models.sh) in the same folders. */
+int cli_default_detector(char *buf, size_t len);
 /* The data folder of the install prefix compiled in (PREFIX/share). */
 const char *cli_data_dir(void);
 /* 1 when a and b name the same existing file. */

@@ -12,7 +12,6 @@
 #define CUTOUT_DATADIR "/usr/local/share"
 #endif
 
-#define MODEL_FILE "isnet-fp16.onnx"
 #define MAX_PLACES 6
 
 typedef struct {
@@ -64,7 +63,7 @@ static int join(char *out, size_t len, const char *dir, const char *tail) {
   return n >= 0 && (size_t)n < len ? 0 : -1;
 }
 
-static int places(place *list, char *fetch, size_t fetch_len) {
+static int places(place *list, const char *fetcher, char *fetch, size_t fetch_len) {
   int n = 0;
   char buf[PATH_MAX];
   const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
@@ -82,8 +81,10 @@ static int places(place *list, char *fetch, size_t fetch_len) {
   const char *base = strrchr(exe_dir, '/');
   int installed = base && !strcmp(base + 1, "bin") && up[0];
   /* The model fetcher: installed beside the models' folder, or in the source tree. */
-  if (!installed || join(fetch, fetch_len, up, "/share/cutout/fetch-models.sh"))
-    snprintf(fetch, fetch_len, "scripts/fetch-models.sh");
+  char tail[128];
+  snprintf(tail, sizeof tail, "/share/cutout/%s", fetcher);
+  if (!installed || join(fetch, fetch_len, up, tail))
+    snprintf(fetch, fetch_len, "scripts/%s", fetcher);
   /* Installed under another prefix than the one compiled in: that prefix's data. */
   if (installed && !join(buf, sizeof buf, up, "/share/cutout/models")) add(list, &n, buf, "");
   add(list, &n, "./models", "");
@@ -92,17 +93,20 @@ static int places(place *list, char *fetch, size_t fetch_len) {
   return n;
 }
 
-int cli_default_model(char *buf, size_t len) {
-  const char *env = getenv("CUTOUT_MODEL");
+/* file from $env_name, else the first of the places that has it; fetcher names the script that
+ * fetches it, for the error message. */
+static int find_model(const char *file, const char *env_name, const char *fetcher,
+                      const char *option, char *buf, size_t len) {
+  const char *env = getenv(env_name);
   if (env && env[0]) {
     snprintf(buf, len, "%s", env);
     return 0;
   }
   place list[MAX_PLACES];
   char fetch[PATH_MAX];
-  int n = places(list, fetch, sizeof fetch);
+  int n = places(list, fetcher, fetch, sizeof fetch);
   for (int i = 0; i < n; i++) {
-    snprintf(buf, len, "%s/" MODEL_FILE, list[i].dir);
+    snprintf(buf, len, "%s/%s", list[i].dir, file);
     if (is_file(buf)) return 0;
   }
   char looked[MAX_PLACES * (PATH_MAX + 32)];
@@ -112,9 +116,18 @@ int cli_default_model(char *buf, size_t len) {
     at += (size_t)snprintf(looked + at, sizeof looked - at, "%s%s%s%s%s", i ? ", " : "",
                            list[i].dir, list[i].why[0] ? " (" : "", list[i].why,
                            list[i].why[0] ? ")" : "");
-  cli_error("no model: " MODEL_FILE " is in none of %s, and $CUTOUT_MODEL is not set; put it "
-            "in the first (%s --to %s) or pass --model PATH",
-            looked, fetch, n ? list[0].dir : "DIR");
+  cli_error("no model: %s is in none of %s, and $%s is not set; put it in the first (%s --to "
+            "%s) or pass %s PATH",
+            file, looked, env_name, fetch, n ? list[0].dir : "DIR", option);
   buf[0] = 0;
   return -1;
+}
+
+int cli_default_model(char *buf, size_t len) {
+  return find_model("isnet-fp16.onnx", "CUTOUT_MODEL", "fetch-models.sh", "--model", buf, len);
+}
+
+int cli_default_detector(char *buf, size_t len) {
+  return find_model("centernet.json", "CUTOUT_DETECTOR", "fetch-tfjs-models.sh", "--detector", buf,
+                    len);
 }

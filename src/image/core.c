@@ -108,6 +108,18 @@ ct_img *img_new(int w, int h, int channels) {
   return im;
 }
 
+ct_img *img_crop(const ct_img *im, int x, int y, int w, int h) {
+  if (!im || x < 0 || y < 0 || w <= 0 || h <= 0 || x > im->width - w || y > im->height - h)
+    return NULL;
+  ct_img *out = img_new(w, h, im->channels);
+  if (!out) return NULL;
+  size_t row = (size_t)w * im->channels;
+  for (int r = 0; r < h; r++)
+    memcpy(out->data + r * row, im->data + ((size_t)(y + r) * im->width + x) * im->channels,
+           row);
+  return out;
+}
+
 const uint8_t *img_rgb_view(const ct_img *im, uint8_t **copy) {
   *copy = NULL;
   if (im->channels == 3) return im->data;

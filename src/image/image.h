@@ -37,6 +37,9 @@ const char *img_library_version(void);
 /* Zero-filled image, or NULL when out of memory or the arguments are invalid. */
 ct_img *img_new(int w, int h, int channels);
 void img_free(ct_img *im);
+/* The w x h rectangle of im at (x, y) as a new image; NULL when it does not lie inside im or
+ * out of memory. */
+ct_img *img_crop(const ct_img *im, int x, int y, int w, int h);
 
 /* The image's pixels as interleaved RGB: its own buffer when it has 3 channels, else *copy
  * (grey replicated, or RGBA without its alpha; the caller frees it). NULL when out of

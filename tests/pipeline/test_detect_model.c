@@ -98,9 +98,9 @@ int main(void) {
            box[0].score);
     CHECK(worst <= 1e-3);
     CHECK(same);
+    for (int i = 0; i < n; i++) det_to_photo(&frame, im->width, im->height, &box[i]);
     int kept = det_suppress(box, n, 0.3f, 0.5f), people = 0;
     for (int i = 0; i < kept; i++) {
-      det_to_photo(&frame, im->width, im->height, &box[i]);
       printf("  %s %.3f (%.0f,%.0f)-(%.0f,%.0f)\n", det_coco_name(box[i].cls), box[i].score,
              box[i].x0, box[i].y0, box[i].x1, box[i].y1);
       if (box[i].cls == 0) {
@@ -117,7 +117,8 @@ int main(void) {
     if (!det) fprintf(stderr, "%s\n", err.message);
     ct_detection *got = NULL;
     int count = 0;
-    if (det) CHECK(ct_detect(det, im, NULL, &got, &count, &err) == CT_OK);
+    ct_detect_options one = {.single_pass = 1}; /* the pass tfjs made */
+    if (det) CHECK(ct_detect(det, im, &one, &got, &count, &err) == CT_OK);
     CHECK(count == kept);
     double box_px = 0, score = 0;
     for (int i = 0; i < count && i < kept; i++) {
