@@ -164,6 +164,15 @@ static nn_attr *add_attr(attrs *as, const char *name, nn_attr_type type) {
   return a;
 }
 
+static void attrs_free(attrs *as) {
+  for (int i = 0; i < as->n; i++) {
+    free(as->a[i].name);
+    free(as->a[i].s);
+    free(as->a[i].ints);
+  }
+  as->n = 0;
+}
+
 static void attr_int(attrs *as, const char *name, int64_t v) {
   add_attr(as, name, NN_ATTR_INT)->i = v;
 }
@@ -201,11 +210,7 @@ static int emit(tfjs_ctx *c, const char *op_type, const int *ins, int n_in, cons
       as->n = 0;
     }
   }
-  for (int i = 0; i < as->n; i++) { /* (not taken over) */
-    free(as->a[i].name);
-    free(as->a[i].s);
-    free(as->a[i].ints);
-  }
+  attrs_free(as); /* what was not taken over */
   if (!op) return nn_fail(err, NN_EUNSUPPORTED, "the engine has no op %s", op_type), -1;
   if (!n || !n->attrs) return nn_fail(err, NN_ENOMEM, "out of memory"), -1;
   int exists = nn_graph_find(c->g, out) >= 0;
@@ -361,7 +366,7 @@ static int conv(tfjs_ctx *c, int k, nn_err *err) {
   int64_t st[2], dil[2];
   if (spatial_pair(n, "strides", st, err) || spatial_pair(n, "dilations", dil, err) ||
       padding(n, &as, err)) {
-    emit(c, "", NULL, 0, "", &as, NULL); /* (frees the attributes) */
+    attrs_free(&as);
     return err->code;
   }
   attr_ints(&as, "strides", st, 2);
@@ -373,7 +378,7 @@ static int conv(tfjs_ctx *c, int k, nn_err *err) {
   if (!wt || !b) {
     free(wt);
     free(b);
-    emit(c, "", NULL, 0, "", &as, NULL);
+    attrs_free(&as);
     return nn_fail(err, NN_ENOMEM, "out of memory");
   }
   for (int64_t o = 0; o < oc; o++)
@@ -404,7 +409,7 @@ static int conv(tfjs_ctx *c, int k, nn_err *err) {
   free(wt);
   free(b);
   if (ins[2] < 0) {
-    emit(c, "", NULL, 0, "", &as, NULL);
+    attrs_free(&as);
     return err->code;
   }
   result_name(out, sizeof out, n, 1);
@@ -514,7 +519,7 @@ static int mean(tfjs_ctx *c, int k, nn_err *err) {
   result_name(out, sizeof out, n, n->nchw);
   n->id = na ? emit(c, "ReduceMean", &x, 1, out, &as, err)
              : emit(c, "Identity", &x, 1, out, NULL, err); /* (no axes: the input) */
-  if (!na) emit(c, "", NULL, 0, "", &as, NULL);
+  if (!na) attrs_free(&as);
   return n->id < 0 ? err->code : NN_OK;
 }
 
@@ -576,7 +581,7 @@ static int resize(tfjs_ctx *c, int k, nn_err *err) {
   attr_int(&as, "axis", 0);
   value_name(sz, sizeof sz, n, "sizes");
   int ins[4] = {x, -1, -1, cat[1] < 0 ? -1 : emit(c, "Concat", cat, 2, sz, &as, err)};
-  emit(c, "", NULL, 0, "", &as, NULL); /* (frees what Concat did not take) */
+  attrs_free(&as); /* what Concat did not take */
   if (ins[3] < 0) return err->code;
   attr_str(&as, "mode", "linear");
   attr_str(&as, "coordinate_transformation_mode",
@@ -597,7 +602,7 @@ static int maxpool(tfjs_ctx *c, int k, nn_err *err) {
     return err->code;
   attrs as = {.n = 0};
   if (padding(n, &as, err)) {
-    emit(c, "", NULL, 0, "", &as, NULL);
+    attrs_free(&as);
     return err->code;
   }
   attr_ints(&as, "kernel_shape", ks, 2);
