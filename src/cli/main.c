@@ -15,6 +15,7 @@ static void usage(FILE *f) {
           "  cutout i IN OUT [options]             the same (rembg-style short form)\n"
           "  cutout batch IN_DIR -o OUT_DIR ...    cut out a folder of photos (cutout batch --help)\n"
           "  cutout p IN_DIR OUT_DIR [options]     the same (rembg-style short form)\n"
+          "  cutout instances IN -o DIR            one cutout per person or object (cutout instances --help)\n"
           "  cutout trimap IN -o OUT               the automatic trimap (cutout trimap --help)\n"
           "  cutout matte IN TRIMAP -o OUT         alpha matting over a trimap (cutout matte --help)\n"
           "  cutout synth ... -n N -o OUT          synthesise a set (cutout synth --help)\n"
@@ -59,6 +60,7 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "matte")) return cmd_matte(argc - 1, argv + 1);
   if (!strcmp(cmd, "trimap")) return cmd_trimap(argc - 1, argv + 1);
   if (!strcmp(cmd, "train")) return cmd_train(argc - 1, argv + 1);
+  if (!strcmp(cmd, "instances")) return cmd_instances(argc - 1, argv + 1);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     char info[256];
     ct_runtime_info(info, sizeof info);
