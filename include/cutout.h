@@ -112,6 +112,10 @@ int ct_image_channels(const ct_image *im);
 /* width * height * channels bytes, row after row. */
 const uint8_t *ct_image_pixels(const ct_image *im);
 void ct_image_free(ct_image *im);
+/* The w x h rectangle of im at (x, y) as a new image (CT_ERR_ARGUMENT when it does not lie
+ * inside im). */
+ct_status ct_image_crop(const ct_image *im, int x, int y, int w, int h, ct_image **out,
+                        ct_error *err);
 
 /* ---- Models: ONNX segmentation networks (ISNet, U-2-Net and the like). ---- */
 typedef struct ct_model ct_model;

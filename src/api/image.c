@@ -74,3 +74,14 @@ int ct_image_height(const ct_image *im) { return im ? im->height : 0; }
 int ct_image_channels(const ct_image *im) { return im ? im->channels : 0; }
 const uint8_t *ct_image_pixels(const ct_image *im) { return im ? im->data : NULL; }
 void ct_image_free(ct_image *im) { img_free(im); }
+
+ct_status ct_image_crop(const ct_image *im, int x, int y, int w, int h, ct_image **out,
+                        ct_error *err) {
+  if (!im || !out) return ct_fail(err, CT_ERR_ARGUMENT, "no image or result given");
+  *out = NULL;
+  if (x < 0 || y < 0 || w <= 0 || h <= 0 || x > im->width - w || y > im->height - h)
+    return ct_fail(err, CT_ERR_ARGUMENT, "the %dx%d rectangle at (%d, %d) is not inside the "
+                   "%dx%d image", w, h, x, y, im->width, im->height);
+  *out = img_crop(im, x, y, w, h);
+  return *out ? CT_OK : ct_fail(err, CT_ERR_MEMORY, "out of memory for a %dx%d image", w, h);
+}

@@ -66,20 +66,6 @@ static void extent(const ct_image *mask, const ct_detection *d, int r[4]) {
   r[0] = x0, r[1] = y0, r[2] = x1 - x0 + 1, r[3] = y1 - y0 + 1;
 }
 
-/* The w x h part of im at (x, y), as a new image. */
-static ct_image *part_of(const ct_image *im, const int r[4], ct_error *err) {
-  int ch = ct_image_channels(im), W = ct_image_width(im);
-  uint8_t *buf = malloc((size_t)r[2] * r[3] * ch);
-  if (!buf) return NULL;
-  for (int y = 0; y < r[3]; y++)
-    memcpy(buf + (size_t)y * r[2] * ch,
-           ct_image_pixels(im) + ((size_t)(r[1] + y) * W + r[0]) * ch, (size_t)r[2] * ch);
-  ct_image *out = NULL;
-  ct_image_from_pixels(buf, r[2], r[3], ch, (size_t)r[2] * ch, &out, err);
-  free(buf);
-  return out;
-}
-
 /* text into path through a temporary file beside it, renamed into place: a full disk leaves
  * the old file as it was. 0, or -1 after saying why. */
 static int write_text(const char *path, const char *text) {
@@ -227,14 +213,16 @@ int cmd_instances(int argc, char **argv) {
       }
     int r[4] = {0, 0, W, H};
     if (crop) extent(masks[k], &d[k], r);
-    ct_image *src = crop ? part_of(photo, r, &err) : photo;
-    ct_image *alpha = crop ? part_of(masks[k], r, &err) : masks[k];
-    ct_image *cut = NULL;
+    ct_image *src = photo, *alpha = masks[k], *cut = NULL;
+    if (crop && (ct_image_crop(photo, r[0], r[1], r[2], r[3], &src, &err) ||
+                 ct_image_crop(masks[k], r[0], r[1], r[2], r[3], &alpha, &err))) {
+      ct_image_free(src);
+      goto done;
+    }
     char file[1100], path[4400];
     snprintf(file, sizeof file, "%s-%d.png", stem, k + 1);
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    ct_status st = !src || !alpha ? (err.code ? err.code : CT_ERR_MEMORY)
-                   : margs.mask   ? ct_image_save(alpha, path, &err)
+    ct_status st = margs.mask ? ct_image_save(alpha, path, &err)
                    : ct_composite(src, alpha, &opts, &cut, &err) || ct_image_save(cut, path, &err);
     ct_image_free(cut);
     if (crop) {

@@ -25,8 +25,8 @@ static int optimize(nn_graph *g, int outputs, int drop, nn_err *err) {
 
 int nn_optimize(nn_graph *g, nn_err *err) { return optimize(g, 0, 0, err); }
 
-int nn_load(const char *path, nn_graph **out, nn_err *err) {
-  int rc = nn_onnx_load_file(path, out, err);
+/* A front-end's result (rc, *out) prepared and optimised; the graph freed on failure. */
+static int prepare_loaded(int rc, nn_graph **out, nn_err *err) {
   if (rc) return rc;
   rc = nn_prepare(*out, err);
   if (!rc) rc = nn_optimize(*out, err);
@@ -37,17 +37,13 @@ int nn_load(const char *path, nn_graph **out, nn_err *err) {
   return rc;
 }
 
+int nn_load(const char *path, nn_graph **out, nn_err *err) {
+  return prepare_loaded(nn_onnx_load_file(path, out, err), out, err);
+}
+
 int nn_load_tfjs(const char *json_path, const char *const *outputs, int n_outputs,
                  nn_graph **out, nn_err *err) {
-  int rc = nn_tfjs_load_file(json_path, outputs, n_outputs, out, err);
-  if (rc) return rc;
-  rc = nn_prepare(*out, err);
-  if (!rc) rc = nn_optimize(*out, err);
-  if (rc) {
-    nn_graph_free(*out);
-    *out = NULL;
-  }
-  return rc;
+  return prepare_loaded(nn_tfjs_load_file(json_path, outputs, n_outputs, out, err), out, err);
 }
 
 int nn_load_buffer(const void *buf, size_t len, int outputs, nn_graph **out, nn_err *err) {

@@ -11,43 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include "check.h"
+#include "nn/tfjs_harness.h"
 #include "cutout.h"
 #include "pipeline/detect.h"
 
 #define SIZE 512
 #define CELLS (SIZE / 4)
-
-static float *read_raw(const char *path, size_t count) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  float *p = malloc(count * sizeof(float));
-  size_t n = p ? fread(p, sizeof(float), count, f) : 0;
-  int extra = fgetc(f) != EOF;
-  fclose(f);
-  if (n != count || extra) {
-    free(p);
-    return NULL;
-  }
-  return p;
-}
-
-/* tfjs's output `name` on tmp/input.f32, count floats; exits 77 when tfjs is missing. */
-static float *tfjs(const char *src, const char *model, const char *tmp, const char *name,
-                   size_t count) {
-  char cmd[8192], out[2100];
-  snprintf(out, sizeof out, "%s/%s.f32", tmp, strrchr(name, '/') + 1);
-  snprintf(cmd, sizeof cmd,
-           "node '%s/tests/tools/tfjs_run.js' '%s' '%s/input.f32' '%s' --output '%s' > /dev/null",
-           src, model, tmp, out, name);
-  int rc = system(cmd);
-  if (WIFEXITED(rc) && WEXITSTATUS(rc) == 77) SKIP("tfjs is not installed (npm install)");
-  if (WIFEXITED(rc) && WEXITSTATUS(rc) == 127) SKIP("node is not installed");
-  CHECK(rc == 0);
-  return rc == 0 ? read_raw(out, count) : NULL;
-}
 
 int main(void) {
   const char *src = getenv("CUTOUT_SOURCE_DIR");
@@ -66,17 +37,15 @@ int main(void) {
   float *in = malloc((size_t)SIZE * SIZE * 3 * sizeof *in);
   det_frame frame;
   CHECK(in && det_letterbox(im, SIZE, in, &frame) == 0);
+  const char *why = th_tfjs_missing(src);
+  if (why) SKIP("%s", why);
   char tmp[] = "/tmp/cutout-detect-XXXXXX";
   CHECK(mkdtemp(tmp) != NULL);
-  char path[2100];
-  snprintf(path, sizeof path, "%s/input.f32", tmp);
-  FILE *f = fopen(path, "wb");
-  CHECK(f && fwrite(in, sizeof *in, (size_t)SIZE * SIZE * 3, f) == (size_t)SIZE * SIZE * 3);
-  if (f) fclose(f);
-
-  float *heat = tfjs(src, model, tmp, "tower_0/keypoints", (size_t)CELLS * CELLS * 80);
-  float *wh = tfjs(src, model, tmp, "tower_0/wh", (size_t)CELLS * CELLS * 4);
-  float *ref = tfjs(src, model, tmp, "tower_0/detections", 100 * 6);
+  const int64_t shape[4] = {1, SIZE, SIZE, 3};
+  float *heat = th_tfjs_run(src, model, "tower_0/keypoints", in, shape, 4,
+                            (size_t)CELLS * CELLS * 80, tmp);
+  float *wh = th_tfjs_run(src, model, "tower_0/wh", in, shape, 4, (size_t)CELLS * CELLS * 4, tmp);
+  float *ref = th_tfjs_run(src, model, "tower_0/detections", in, shape, 4, 100 * 6, tmp);
   CHECK(heat && wh && ref);
   det_box box[100];
   if (heat && wh && ref) {
