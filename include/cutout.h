@@ -177,6 +177,10 @@ typedef struct ct_remove_stats {
   int iterations;                  /* the most solver iterations any tile of them needed */
   double residual;                 /* the largest final relative residual */
   double composite_s;              /* foreground colours and compositing */
+  int instances_found;             /* with a subject: the detector's instances of its kind, */
+  int instances_kept;              /* and those kept (0 found: see ct_remove_options.subject) */
+  double detect_s;                 /* the detector's pass */
+  double instances_s;              /* the instances' masks */
 } ct_remove_stats;
 
 typedef struct ct_remove_options {
@@ -208,6 +212,13 @@ typedef struct ct_remove_options {
   ct_remove_stats *stats; /* when set: ct_remove (and ct_matte) fill it in */
   struct ct_refiner *refiner; /* when set: the tile refiner (ct_refine) runs on the mask's
                          unknown band before matting */
+  const char *subject; /* when set (with detector): the cutout keeps only these instances,
+                         each masked by ct_instance_masks: "all" (every object the detector
+                         finds), "largest" (the one with the largest box, as its mask is among
+                         its neighbours'), or a class's name ("person", "chair": every one of
+                         them). When the detector finds nothing, "all" and "largest" give the
+                         ordinary cutout and a class gives an empty (transparent) one. */
+  struct ct_detector *detector; /* the detector for subject (ct_detector_load) */
 } ct_remove_options;
 
 /* The defaults: the best measured pipeline. Automatic framing, tiles on large photos

@@ -139,6 +139,11 @@ int cmd_instances(int argc, char **argv) {
     cli_error("usage: cutout instances IN -o DIR [options] (try 'cutout instances --help')");
     return 2;
   }
+  if (margs.subject) {
+    cli_error("--subject is remove's: instances writes every instance (choose them with "
+              "--class, --max-instances)");
+    return 2;
+  }
   if (margs.trimap) {
     cli_error("--trimap is one photo's trimap and fits no instance's crop: leave it out");
     return 2;

@@ -98,8 +98,8 @@ int cmd_remove(int argc, char **argv) {
    * fastest in a fresh process, not per run (tiles come from CT_TILES_AUTO_MIN inputs of
    * the default network's 1024 pixels). */
   int long_side = width > height ? width : height;
-  ct_set_one_shot(opts.tiles == 0 ||
-                  (opts.tiles == CT_TILES_AUTO && long_side < CT_TILES_AUTO_MIN * 1024));
+  ct_set_one_shot(!opts.subject && (opts.tiles == 0 ||
+                  (opts.tiles == CT_TILES_AUTO && long_side < CT_TILES_AUTO_MIN * 1024)));
   model_load ml = {.path = model_path, .err = {0}};
   int threaded = pthread_create(&ml.thread, NULL, load_model, &ml) == 0;
   if (!threaded) load_model(&ml);
@@ -118,7 +118,19 @@ int cmd_remove(int argc, char **argv) {
   if (ct_remove(model, photo, &opts, &result, &err)) goto done;
   if (ct_image_save(result, out, &err)) goto done;
   rc = 0;
-  if (!quiet) {
+  if (opts.subject && !stats.instances_found && !quiet)
+    fprintf(stderr, "cutout: %s: %s\n", in,
+            ct_class_id(opts.subject) >= 0
+                ? "the detector found no instance of the subject: the cutout is empty"
+                : "the detector found nothing: the ordinary cutout");
+  if (!quiet && opts.subject) {
+    printf("photo %.2f s, model %.2f s (%s), subject %s: %d found, %d kept (detector %.2f s, "
+           "masks %.2f s)",
+           t_photo, ml.seconds, ct_model_cache_note(model), opts.subject,
+           stats.instances_found, stats.instances_kept, stats.detect_s, stats.instances_s);
+    printf("\n%s -> %s (%dx%d, %.2f s)\n", in, out, ct_image_width(result),
+           ct_image_height(result), cli_now() - t0);
+  } else if (!quiet) {
     printf("photo %.2f s, model %.2f s (%s), global pass %.2f s", t_photo, ml.seconds,
            ct_model_cache_note(model), stats.global_s);
     if (stats.unsure_stretched >= 0 && stats.unsure_fitted >= 0)

@@ -18,8 +18,10 @@ void remove_inputs_free(remove_inputs *in) {
   ct_image_free(in->bg);
   ct_image_free(in->trimap);
   ct_refiner_free(in->refiner);
+  ct_detector_free(in->detector);
   in->bg = in->trimap = NULL;
   in->refiner = NULL;
+  in->detector = NULL;
 }
 
 /* "R,G,B" or "R,G,B,A", each 0..255 (A defaults to 255). */
@@ -72,6 +74,11 @@ const char remove_args_help[] =
     "                     unknown); the trimap options imply --matting full\n"
     "      --refiner M    run the tile refiner M (model.onnx of cutout train --arch unet\n"
     "                     or unet-gan) over the trimap's unknown band, before matting\n"
+    "      --subject S    keep only these instances, each masked on its own box: all\n"
+    "                     (every object the detector finds), largest, or a class (person,\n"
+    "                     dog, chair, ...: every one of them); see 'cutout instances'\n"
+    "      --detector P   --subject's detector, a model.json (default: $CUTOUT_DETECTOR,\n"
+    "                     or centernet.json from the model folders)\n"
     "      --no-fg        keep the photo's own colours in soft edges (default: the\n"
     "                     estimated foreground colour, with no trace of the background)\n"
     "      --bg-color C   put the cutout over colour C: R,G,B (opaque) or R,G,B,A\n"
@@ -159,6 +166,16 @@ int remove_args_parse(int argc, char **argv, int *i, remove_args *r) {
     r->bg_image = argv[++*i];
   } else if (!strcmp(a, "--refiner")) {
     r->refiner = argv[++*i];
+  } else if (!strcmp(a, "--subject")) {
+    const char *v = argv[++*i];
+    if (strcmp(v, "all") && strcmp(v, "largest") && ct_class_id(v) < 0) {
+      cli_error("--subject is all, largest or a class of the detector (COCO's: person, car, "
+                "chair, dog, ...), not '%s'", v);
+      return -1;
+    }
+    r->subject = v;
+  } else if (!strcmp(a, "--detector")) {
+    r->detector = argv[++*i];
   } else if (!strcmp(a, "--matting")) {
     const char *v = argv[++*i];
     if (!strcmp(v, "off")) r->matting = CT_MATTING_OFF;
@@ -201,6 +218,14 @@ int remove_args_check(const remove_args *r, const char *out) {
   }
   if (r->bg_color_set && r->bg_image) {
     cli_error("--bg-color and --bg-image: choose one");
+    return -1;
+  }
+  if (r->subject && r->trimap) {
+    cli_error("--subject masks each instance's crop on its own: it takes no --trimap");
+    return -1;
+  }
+  if (r->detector && !r->subject) {
+    cli_error("--detector is for --subject: give one, or leave --detector out");
     return -1;
   }
   if (r->trimap_fg && r->trimap_bg && r->trimap_bg >= r->trimap_fg) {
@@ -290,6 +315,24 @@ int remove_args_apply(const remove_args *r, ct_remove_options *opts, remove_inpu
       return -1;
     }
     opts->refiner = in->refiner;
+  }
+  if (r->subject) {
+    char buf[4096];
+    const char *path = r->detector;
+    if (!path && cli_default_detector(buf, sizeof buf) == 0) path = buf;
+    if (!path) {
+      err->code = CT_ERR_IO;
+      snprintf(err->message, sizeof err->message, "--subject needs the detector (above)");
+      remove_inputs_free(in);
+      return -1;
+    }
+    if (ct_detector_load(path, &in->detector, err)) {
+      prefix_error(err, "detector: ");
+      remove_inputs_free(in);
+      return -1;
+    }
+    opts->subject = r->subject;
+    opts->detector = in->detector;
   }
   return 0;
 }

@@ -33,6 +33,8 @@ typedef struct remove_args {
   int slic;             /* --slic */
   const char *trimap;   /* --trimap FILE */
   const char *refiner;  /* --refiner MODEL */
+  const char *subject;  /* --subject all|largest|CLASS */
+  const char *detector; /* --detector PATH (NULL: the default detector) */
 } remove_args;
 
 /* The images the options name, loaded by remove_args_apply. */
@@ -40,6 +42,7 @@ typedef struct remove_inputs {
   ct_image *bg;     /* --bg-image */
   ct_image *trimap; /* --trimap */
   ct_refiner *refiner; /* --refiner */
+  ct_detector *detector; /* --subject's detector */
 } remove_inputs;
 
 void remove_inputs_free(remove_inputs *in);
@@ -63,8 +66,8 @@ int remove_args_check(const remove_args *r, const char *out);
 int remove_args_model(const remove_args *r, char *buf, size_t len, const char **path);
 
 /* Sets the fields of opts (and the process's precision when --precision was given); loads
- * the background image, the trimap and the refiner (when given) into in, which opts then
- * points to.
+ * the background image, the trimap, the refiner and --subject's detector (when given) into
+ * in, which opts then points to.
  * Returns 0, or -1 with the reason in err (in holds nothing then). */
 int remove_args_apply(const remove_args *r, ct_remove_options *opts, remove_inputs *in,
                       ct_error *err);

@@ -86,6 +86,8 @@ static ct_status crop_mask(ct_model *model, const ct_image *photo, const crop_re
   o.bg_image = NULL;
   memset(o.bg_color, 0, sizeof o.bg_color);
   o.debug_dir = NULL;
+  o.subject = NULL; /* one instance's crop: its whole mask */
+  o.detector = NULL;
   ct_status st = ct_remove(model, crop, &o, mask, err);
   img_free(crop);
   return st;

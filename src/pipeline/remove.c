@@ -1,5 +1,6 @@
 /* remove(): the global pass (with the per-channel pass when asked), the tile pass and the
- * matting when asked, then the alpha joined to the photo (ct_composite). */
+ * matting when asked, or with a subject the mask of its instances (subject.c), then the
+ * alpha joined to the photo (ct_composite). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "api/api.h"
 #include "image/image.h"
 #include "pipeline/model.h"
+#include "pipeline/subject.h"
 #include "pipeline/tiles.h"
 
 void ct_remove_options_init(ct_remove_options *opts) {
@@ -131,6 +133,9 @@ static ct_status write_decisions(const char *dir, const ct_image *photo, const c
   fprintf(f, "  \"tiles_rule\": \"automatic tiles when the photo's longer side (%d px) is at "
              "least %d network inputs (%d px)\",\n  \"tiles_run\": %d,\n  \"tiles_total\": %d,\n",
           longer, CT_TILES_AUTO_MIN, CT_TILES_AUTO_MIN * input, st->tiles_run, st->tiles_total);
+  if (opts->subject)
+    fprintf(f, "  \"subject\": \"%s\",\n  \"instances_found\": %d,\n  \"instances_kept\": %d,\n",
+            opts->subject, st->instances_found, st->instances_kept);
   fprintf(f, "  \"matting\": \"%s\",\n  \"unknown_pixels\": %ld\n}\n",
           (unsigned)opts->matting < 3 ? matting[opts->matting] : "?", st->unknown);
   int bad = ferror(f);
@@ -148,34 +153,15 @@ static double now(void) {
   return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_options *opts,
-                    ct_image **out, ct_error *err) {
-  ct_remove_options defaults;
-  if (!opts) {
-    ct_remove_options_init(&defaults);
-    opts = &defaults;
-  }
-  if (!out) return ct_fail(err, CT_ERR_ARGUMENT, "no result given");
-  *out = NULL;
-  ct_remove_stats local, *stats = opts->stats ? opts->stats : &local;
-  memset(stats, 0, sizeof *stats);
-  stats->framing = CT_FRAMING_STRETCH; /* (what the per-channel pass does) */
-  stats->unsure_stretched = stats->unsure_fitted = -1;
-  ct_status st = CT_OK;
-  if (!model || !photo) return ct_fail(err, CT_ERR_ARGUMENT, "missing argument");
-  int tiles = opts->tiles;
-  if (tiles == CT_TILES_AUTO) {
-    int longer = photo->width > photo->height ? photo->width : photo->height;
-    int input = model->width > model->height ? model->width : model->height;
-    tiles = (int64_t)longer >= (int64_t)CT_TILES_AUTO_MIN * input;
-  }
-  if (tiles) /* bad tile sizes: said before any work */
-    st = ct_tile_count(model, photo->width, photo->height, opts, &stats->tiles_total, err);
-  if (st) return st;
+/* The mask of the photo: the global pass, then the tile pass, the refiner and the matting
+ * as opts ask (tiles: whether the tile pass runs). */
+static ct_status photo_mask(ct_model *model, const ct_image *photo,
+                            const ct_remove_options *opts, ct_remove_stats *stats, int tiles,
+                            ct_img **out, ct_error *err) {
   double t = now();
   ct_img *mask;
-  st = opts->channels ? ct_channel_mask(model, photo, &mask, err)
-                     : ct_global_mask(model, photo, opts, &mask, err);
+  ct_status st = opts->channels ? ct_channel_mask(model, photo, &mask, err)
+                                : ct_global_mask(model, photo, opts, &mask, err);
   if (st) return st;
   stats->global_s = now() - t;
   if (opts->debug_dir && !tiles)
@@ -221,6 +207,49 @@ ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_opti
     }
     stats->matting_s = now() - t;
   }
+  *out = mask;
+  return CT_OK;
+}
+
+ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_options *opts,
+                    ct_image **out, ct_error *err) {
+  ct_remove_options defaults;
+  if (!opts) {
+    ct_remove_options_init(&defaults);
+    opts = &defaults;
+  }
+  if (!out) return ct_fail(err, CT_ERR_ARGUMENT, "no result given");
+  *out = NULL;
+  ct_remove_stats local, *stats = opts->stats ? opts->stats : &local;
+  memset(stats, 0, sizeof *stats);
+  stats->framing = CT_FRAMING_STRETCH; /* (what the per-channel pass does) */
+  stats->unsure_stretched = stats->unsure_fitted = -1;
+  ct_status st = CT_OK;
+  if (!model || !photo) return ct_fail(err, CT_ERR_ARGUMENT, "missing argument");
+  int tiles = opts->tiles;
+  if (tiles == CT_TILES_AUTO) {
+    int longer = photo->width > photo->height ? photo->width : photo->height;
+    int input = model->width > model->height ? model->width : model->height;
+    tiles = (int64_t)longer >= (int64_t)CT_TILES_AUTO_MIN * input;
+  }
+  if (tiles) /* bad tile sizes: said before any work */
+    st = ct_tile_count(model, photo->width, photo->height, opts, &stats->tiles_total, err);
+  if (st) return st;
+  ct_img *mask = NULL;
+  if (opts->subject) {
+    st = subject_mask(model, photo, opts, stats, &mask, err);
+    if (!st && mask && opts->debug_dir)
+      st = tile_debug_write(opts->debug_dir, "subject.png", mask->data, mask->width,
+                            mask->height, 1, err);
+    if (st) {
+      img_free(mask);
+      return st;
+    }
+  }
+  if (!mask) {
+    st = photo_mask(model, photo, opts, stats, tiles, &mask, err);
+    if (st) return st;
+  }
   if (opts->debug_dir) {
     st = write_decisions(opts->debug_dir, photo, model, opts, stats, tiles, err);
     if (st) {
@@ -232,7 +261,7 @@ ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_opti
     *out = mask;
     return CT_OK;
   }
-  t = now();
+  double t = now();
   st = ct_composite(photo, mask, opts, out, err);
   stats->composite_s = now() - t;
   img_free(mask);

@@ -1,7 +1,8 @@
 /* Instances: a photo made of the example portraits side by side (scaled to one height) gives
  * one person per portrait (ct_detect), and each instance's mask (ct_instance_masks) matches
  * the cutout of that portrait alone (ct_remove, the same options) with IoU >= 0.95 (alpha >=
- * 128); no pixel's alphas add up to more than 255. With ../shared/examples beside the
+ * 128); no pixel's alphas add up to more than 255. ct_remove's subject "person" gives the
+ * masks together, "largest" the largest box's instance. With ../shared/examples beside the
  * source tree the three portraits there, else the repository's one and its mirror image.
  * Skips when the models are absent. */
 #include <stdio.h>
@@ -125,6 +126,45 @@ int main(void) {
     over += sum > 255;
   }
   CHECK(over == 0);
+  /* ct_remove's subjects: "person" is every person's mask together; "largest" the person
+   * with the largest box (its mask shared out against the boxes meeting it) */
+  ct_image *all = NULL, *largest = NULL;
+  ct_remove_stats stats;
+  opts.detector = det;
+  opts.stats = &stats;
+  opts.subject = "person";
+  if (count == n && masks[0]) CHECK(ct_remove(model, photo, &opts, &all, &err) == CT_OK);
+  if (all) {
+    CHECK(stats.instances_found == count && stats.instances_kept == count);
+    long differ = 0;
+    for (size_t i = 0; i < (size_t)W * HEIGHT; i++) {
+      int sum = 0;
+      for (int k = 0; k < count; k++) sum += masks[k]->data[i];
+      differ += all->data[i] != sum;
+    }
+    printf("  subject person: %ld pixels differ from the instances' masks together\n", differ);
+    CHECK(differ == 0);
+  }
+  opts.subject = "largest";
+  if (count == n && masks[0]) CHECK(ct_remove(model, photo, &opts, &largest, &err) == CT_OK);
+  if (largest) {
+    int big = 0;
+    for (int k = 1; k < count; k++)
+      if ((d[k].x1 - d[k].x0) * (d[k].y1 - d[k].y0) >
+          (d[big].x1 - d[big].x0) * (d[big].y1 - d[big].y0))
+        big = k;
+    long inter = 0, uni = 0;
+    for (size_t i = 0; i < (size_t)W * HEIGHT; i++) {
+      int a = largest->data[i] >= 128, b = masks[big]->data[i] >= 128;
+      inter += a && b;
+      uni += a || b;
+    }
+    double iou = uni ? (double)inter / uni : 0;
+    printf("  subject largest: instance %d, IoU %.4f against its instance mask\n", big + 1, iou);
+    CHECK(stats.instances_kept == 1 && iou >= 0.99);
+  }
+  ct_image_free(all);
+  ct_image_free(largest);
   for (int k = 0; k < MAX_PARTS * 2; k++) ct_image_free(masks[k]);
   free(d);
   for (int i = 0; i < n; i++) img_free(part[i]);
