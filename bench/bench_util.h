@@ -1,5 +1,5 @@
 /* What the benchmarks share: a clock, medians, the network input made from a photo as
- * remove() makes it, and timing a whole child process. */
+ * remove() makes it, a group photo made of portraits, and timing a whole child process. */
 #ifndef CUTOUT_BENCH_UTIL_H
 #define CUTOUT_BENCH_UTIL_H
 #include <fcntl.h>
@@ -54,6 +54,34 @@ static inline int bench_write_input(const char *photo, int size, char *path) {
   if (fd >= 0) close(fd);
   free(x);
   return rc;
+}
+
+/* The photos (n of them) each scaled to height and side by side, left to right, in a new
+ * RGB image (as tests/pipeline/test_instances_model.c makes its group photo); NULL on failure,
+ * the reason on stderr. */
+static inline ct_img *bench_side_by_side(const char *const *photos, int n, int height) {
+  ct_img *part[8] = {0}, *out = NULL;
+  int width = 0, ok = n > 0 && n <= 8;
+  char emsg[256];
+  for (int i = 0; ok && i < n; i++) {
+    ct_img *im = NULL;
+    if (img_load_rgb(photos[i], &im, emsg, sizeof emsg)) {
+      fprintf(stderr, "bench: %s\n", emsg);
+      ok = 0;
+      break;
+    }
+    int w = (int)((double)im->width * height / im->height + 0.5);
+    ok = !img_resize(im, w < 1 ? 1 : w, height, &part[i]);
+    img_free(im);
+    if (ok) width += part[i]->width;
+  }
+  if (ok && (out = img_new(width, height, 3)))
+    for (int i = 0, x = 0; i < n; x += part[i++]->width)
+      for (int y = 0; y < height; y++)
+        memcpy(out->data + ((size_t)y * width + x) * 3,
+               part[i]->data + (size_t)y * part[i]->width * 3, (size_t)part[i]->width * 3);
+  for (int i = 0; i < n && i < 8; i++) img_free(part[i]);
+  return out;
 }
 
 /* Runs argv (with env_extra, "NAME=VALUE" strings or NULL, added to the environment) with its
