@@ -55,7 +55,8 @@ static void usage(void) {
          "POST /api/remove (multipart field 'file', or the raw image as the body);\n"
          "POST /api/instances (the same, JSON with each instance's box and PNG);\n"
          "GET /healthz; the web page at /.\n",
-         SV_DEFAULT_MAX_INSTANCES, SV_DEFAULT_JOBS, SV_DEFAULT_QUEUE, (unsigned long long)SV_DEFAULT_MAX_PIXELS);
+         SV_DEFAULT_MAX_INSTANCES, SV_DEFAULT_JOBS, SV_DEFAULT_QUEUE,
+         (unsigned long long)SV_DEFAULT_MAX_PIXELS);
 }
 
 int cmd_serve(int argc, char **argv) {

@@ -1,8 +1,8 @@
 /* The HTTP side of the service: libmicrohttpd's daemon, routing, answers, the request log.
  *
- * POST /api/remove and /api/instances: headers checked and the request admitted on the first call; the body
- * read piece by piece; on the last call the connection is suspended and the request handed
- * to a job thread, which resumes it when the answer is ready. */
+ * POST /api/remove and /api/instances: headers checked and the request admitted on the first
+ * call; the body read piece by piece; on the last call the connection is suspended and the
+ * request handed to a job thread, which resumes it when the answer is ready. */
 #include <arpa/inet.h>
 #include <malloc.h>
 #include <netdb.h>

@@ -133,7 +133,8 @@ static int set_format(sv_params *p, const char *name, const char *v, char *err, 
   else if (v && !strcasecmp(v, "webp")) p->format = SV_FMT_WEBP;
   else if (v && (!strcasecmp(v, "jpg") || !strcasecmp(v, "jpeg"))) p->format = SV_FMT_JPG;
   else if (v && !strcasecmp(v, "auto")) p->format = SV_FMT_AUTO;
-  else return sv_param_fail(err, errlen, "%s is png, webp, jpg or auto, not '%s'", name, v ? v : "");
+  else return sv_param_fail(err, errlen, "%s is png, webp, jpg or auto, not '%s'", name,
+                            v ? v : "");
   return 0;
 }
 
@@ -226,7 +227,8 @@ static int set_framing(sv_params *p, const char *name, const char *v, char *err,
 static int set_tile_size(sv_params *p, const char *name, const char *v, char *err,
                          size_t errlen) {
   if (parse_pixels(v, &p->opts.tile_size))
-    return sv_param_fail(err, errlen, "%s is a number of pixels (1..65536), not '%s'", name, v ? v : "");
+    return sv_param_fail(err, errlen, "%s is a number of pixels (1..65536), not '%s'", name,
+                         v ? v : "");
   p->opts.tiles = 1;
   return 0;
 }
@@ -234,7 +236,8 @@ static int set_tile_size(sv_params *p, const char *name, const char *v, char *er
 static int set_tile_overlap(sv_params *p, const char *name, const char *v, char *err,
                             size_t errlen) {
   if (parse_pixels(v, &p->opts.tile_overlap))
-    return sv_param_fail(err, errlen, "%s is a number of pixels (1..65536), not '%s'", name, v ? v : "");
+    return sv_param_fail(err, errlen, "%s is a number of pixels (1..65536), not '%s'", name,
+                         v ? v : "");
   p->opts.tiles = 1;
   return 0;
 }
@@ -252,7 +255,8 @@ static int set_tile_scale(sv_params *p, const char *name, const char *v, char *e
 
 static int refuse_url(sv_params *p, const char *name, const char *v, char *err, size_t errlen) {
   (void)p, (void)v;
-  return sv_param_fail(err, errlen, "%s: this service fetches nothing; send the image itself", name);
+  return sv_param_fail(err, errlen, "%s: this service fetches nothing; send the image itself",
+                       name);
 }
 
 /* Where a name is taken: /api/remove, /api/instances, both. */

@@ -41,8 +41,8 @@ void sv_process(const sv_engine *engine, const void *body, size_t len, const voi
   r->data = NULL;
   r->len = 0;
   if (!body || len == 0) {
-    sv_result_fail(r, 400, "no_image", "no image in the request: send it as the body or as form field "
-                             "'file'");
+    sv_result_fail(r, 400, "no_image",
+                   "no image in the request: send it as the body or as form field 'file'");
     return;
   }
   int rc = img_load_mem_rgb(body, len, &photo, why, sizeof why);
@@ -53,8 +53,8 @@ void sv_process(const sv_engine *engine, const void *body, size_t len, const voi
   if (p->size == SV_SIZE_PREVIEW && (long)photo->width * photo->height > SV_PREVIEW_PIXELS) {
     ct_img *small = sv_shrink(photo, SV_PREVIEW_PIXELS);
     if (!small) {
-      sv_result_fail(r, 500, "internal", "cannot scale the %dx%d photo for the preview", photo->width,
-           photo->height);
+      sv_result_fail(r, 500, "internal", "cannot scale the %dx%d photo for the preview",
+                     photo->width, photo->height);
       goto done;
     }
     img_free(photo);
@@ -82,8 +82,8 @@ void sv_process(const sv_engine *engine, const void *body, size_t len, const voi
   }
   rc = img_encode(out, sv_format_name(p->format), &r->data, &r->len, why, sizeof why);
   if (rc) {
-    sv_result_fail(r, rc == IMG_ENOMEM ? 503 : 500, rc == IMG_ENOMEM ? "out_of_memory" : "internal",
-         "%s", why);
+    sv_result_fail(r, rc == IMG_ENOMEM ? 503 : 500,
+                   rc == IMG_ENOMEM ? "out_of_memory" : "internal", "%s", why);
     goto done;
   }
   r->status = 200;

@@ -745,7 +745,8 @@ static void test_instances(stub *s) {
 
 static void test_instances_errors(void) {
   static const char *const bad[] = {
-      "?class=unicorn", "?class=person,unicorn", "?class", "?min_score=2", "?min_score=0", "?min_score=abc",
+      "?class=unicorn", "?class=person,unicorn", "?class", "?min_score=2", "?min_score=0",
+      "?min_score=abc",
       "?max_instances=0", "?max_instances=3", /* over the server's 2 */
       "?max_instances=x", "?crop=maybe", "?subject=person", "?format=png", "?bg_color=fff",
       "?channels=alpha", "?size=preview", "?colour=red"};
