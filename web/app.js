@@ -43,7 +43,7 @@ function options() {
   const o = { format: f.format.value, size: f.size.value };
   if (f.mask_only.checked) o.mask_only = 'true';
   if (f.tiles.checked) o.tiles = 'true';
-  if (f.matting.value !== 'off') o.matting = f.matting.value;
+  o.matting = f.matting.value; // the server's default is full: off must be sent
   if (f.bg_on.checked && !f.mask_only.checked) o.bg_color = f.bg_color.value.replace('#', '');
   if (hasDetector && f.subject.value) o.subject = f.subject.value;
   return o;

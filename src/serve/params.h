@@ -15,7 +15,7 @@
  *   tile_size, tile_overlap  tile geometry in photo pixels (imply tiles)
  *   tile_scale  photo pixels per tile pixel, 1..64 (implies tiles; default automatic)
  *   per_channel true|false: the per-channel pass (cutout remove --channels)
- *   matting   off (default) | fast | full: alpha matting (cutout remove --matting)
+ *   matting   full (default) | fast | off: alpha matting (cutout remove --matting)
  *   subject   all | largest | a COCO class ("person", "dog"): keep only those instances, as
  *             cutout remove --subject (needs the service's detector)
  * /api/instances takes the quality parameters (foreground, tiles, tile_*, per_channel,
