@@ -116,6 +116,9 @@ void ct_image_free(ct_image *im);
  * inside im). */
 ct_status ct_image_crop(const ct_image *im, int x, int y, int w, int h, ct_image **out,
                         ct_error *err);
+/* The smallest rectangle {x, y, w, h} holding every non-zero pixel of a 1-channel image (a
+ * mask): 1, or 0 (rect left as it was) when it has none. */
+int ct_image_extent(const ct_image *mask, int rect[4]);
 
 /* ---- Models: ONNX segmentation networks (ISNet, U-2-Net and the like). ---- */
 typedef struct ct_model ct_model;

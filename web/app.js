@@ -1,6 +1,8 @@
 // The cutout web page: pick or drop a photo, POST it to /api/remove with the options, show
 // the answer over a checkerboard beside the photo (a before/after slider), offer it for
-// download. Plain JavaScript, no build step, nothing fetched from elsewhere.
+// download; when the server has the detector, a subject to keep and one cutout per person or
+// object (POST /api/instances), each shown with its class and score and offered for download.
+// Plain JavaScript, no build step, nothing fetched from elsewhere.
 'use strict';
 
 const $ = (id) => document.getElementById(id);
@@ -8,7 +10,8 @@ const els = {
   file: $('file'), drop: $('drop'), fileName: $('file-name'), form: $('options'),
   run: $('run'), download: $('download'), status: $('status'), stage: $('stage'),
   before: $('before'), after: $('after'), split: $('split'), health: $('health'),
-  origin: $('origin'),
+  origin: $('origin'), subjectRow: $('subject-row'), instancesRun: $('instances-run'),
+  instances: $('instances'), instanceList: $('instance-list'),
 };
 
 const EXT = { png: 'png', webp: 'webp', jpg: 'jpg' };
@@ -18,6 +21,9 @@ let photo = null;        // the File being worked on
 let photoUrl = null;     // its object URL (the "before" image)
 let resultUrl = null;    // the answer's object URL
 let inFlight = null;     // AbortController of the running request
+let hasDetector = false; // the server can find people and objects (/healthz)
+let instanceUrls = [];   // object URLs of the instances shown
+let instancesFlight = null; // AbortController of the running /api/instances request
 
 function setState(state) { document.body.dataset.state = state; }
 
@@ -37,8 +43,18 @@ function options() {
   const o = { format: f.format.value, size: f.size.value };
   if (f.mask_only.checked) o.mask_only = 'true';
   if (f.tiles.checked) o.tiles = 'true';
-  if (f.matting.value !== 'off') o.matting = f.matting.value;
+  o.matting = f.matting.value; // the server's default is full: off must be sent
   if (f.bg_on.checked && !f.mask_only.checked) o.bg_color = f.bg_color.value.replace('#', '');
+  if (hasDetector && f.subject.value) o.subject = f.subject.value;
+  return o;
+}
+
+// The options /api/instances shares with /api/remove (the quality ones), and crop.
+function instanceOptions() {
+  const f = els.form.elements;
+  const o = { crop: 'true' };
+  if (f.tiles.checked) o.tiles = 'true';
+  o.matting = f.matting.value;
   return o;
 }
 
@@ -103,6 +119,7 @@ async function cutOut() {
     const name = `${baseName(photo.name || 'photo')}.cutout.${EXT[opts.format]}`;
     setDownload(resultUrl, name, opts.format);
     setState('done');
+    els.instancesRun.disabled = false;
     say(`${w}×${h} ${LABEL[opts.format]}, ${formatBytes(blob.size)} in ` +
         `${((performance.now() - t0) / 1000).toFixed(1)} s`);
   } catch (e) {
@@ -118,6 +135,80 @@ async function cutOut() {
   }
 }
 
+function clearInstances() {
+  if (instancesFlight) instancesFlight.abort();
+  instanceUrls.forEach((u) => URL.revokeObjectURL(u));
+  instanceUrls = [];
+  els.instanceList.replaceChildren();
+  els.instances.hidden = true;
+}
+
+function pngBlob(base64) {
+  const bin = atob(base64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Blob([bytes], { type: 'image/png' });
+}
+
+function showInstance(inst, stem) {
+  const url = URL.createObjectURL(pngBlob(inst.png));
+  instanceUrls.push(url);
+  const li = document.createElement('li');
+  li.className = 'instance';
+  const thumb = document.createElement('div');
+  thumb.className = 'thumb checker';
+  const img = document.createElement('img');
+  img.src = url;
+  img.alt = `${inst.class} ${inst.index}`;
+  thumb.append(img);
+  const caption = document.createElement('span');
+  caption.className = 'caption';
+  caption.textContent = `${inst.class} · ${Math.round(inst.score * 100)}%`;
+  const link = document.createElement('a');
+  link.className = 'btn secondary small';
+  link.href = url;
+  link.download = `${stem}.${inst.class.replace(/ /g, '-')}-${inst.index}.png`;
+  link.textContent = 'Download';
+  li.append(thumb, caption, link);
+  els.instanceList.append(li);
+}
+
+async function cutInstances() {
+  if (!photo) return;
+  clearInstances();
+  const controller = new AbortController();
+  instancesFlight = controller;
+  const body = new FormData();
+  for (const [k, v] of Object.entries(instanceOptions())) body.append(k, v);
+  body.append('file', photo, photo.name || 'photo');
+  els.instancesRun.disabled = true;
+  document.body.dataset.instances = 'busy';
+  say('Finding each person and object…');
+  const t0 = performance.now();
+  try {
+    const resp = await fetch('/api/instances', { method: 'POST', body, signal: controller.signal });
+    if (!resp.ok) throw new Error(await errorText(resp));
+    const answer = await resp.json();
+    const stem = baseName(photo.name || 'photo');
+    answer.instances.forEach((inst) => showInstance(inst, stem));
+    els.instances.hidden = false;
+    const n = answer.instances.length;
+    document.body.dataset.instances = 'done';
+    say(n ? `${n} ${n === 1 ? 'cutout' : 'cutouts'}, one per person or object, in ` +
+            `${((performance.now() - t0) / 1000).toFixed(1)} s`
+          : 'No person or object found');
+  } catch (e) {
+    if (e.name === 'AbortError') return;
+    document.body.dataset.instances = 'error';
+    say(`Could not find the instances: ${e.message}`, true);
+  } finally {
+    if (instancesFlight === controller) {
+      instancesFlight = null;
+      els.instancesRun.disabled = !photo;
+    }
+  }
+}
+
 function usePhoto(file) {
   if (!file) return;
   if (file.type && !file.type.startsWith('image/')) {
@@ -125,6 +216,8 @@ function usePhoto(file) {
     return;
   }
   photo = file;
+  clearInstances();
+  els.instancesRun.disabled = true;
   els.fileName.textContent = file.name || 'pasted image';
   if (photoUrl) URL.revokeObjectURL(photoUrl);
   photoUrl = URL.createObjectURL(file);
@@ -170,6 +263,7 @@ els.form.addEventListener('change', (e) => {
   if (photo) cutOut();
 });
 els.run.addEventListener('click', cutOut);
+els.instancesRun.addEventListener('click', cutInstances);
 
 els.split.addEventListener('input', () => {
   document.documentElement.style.setProperty('--split', `${els.split.value}%`);
@@ -196,6 +290,9 @@ async function checkHealth() {
     const h = await (await fetch('/healthz', { cache: 'no-store' })).json();
     els.health.textContent = `${h.model} · ${h.jobs.in_progress} in progress`;
     els.health.className = `health ${h.ok ? 'up' : 'down'}`;
+    hasDetector = Boolean(h.detector);
+    els.subjectRow.hidden = !hasDetector;
+    els.instancesRun.hidden = !hasDetector;
   } catch (e) {
     els.health.textContent = 'server unreachable';
     els.health.className = 'health down';

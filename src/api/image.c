@@ -85,3 +85,19 @@ ct_status ct_image_crop(const ct_image *im, int x, int y, int w, int h, ct_image
   *out = img_crop(im, x, y, w, h);
   return *out ? CT_OK : ct_fail(err, CT_ERR_MEMORY, "out of memory for a %dx%d image", w, h);
 }
+
+int ct_image_extent(const ct_image *mask, int rect[4]) {
+  if (!mask || mask->channels != 1) return 0;
+  int W = mask->width, H = mask->height, x0 = W, y0 = H, x1 = -1, y1 = -1;
+  for (int y = 0; y < H; y++) {
+    const uint8_t *row = mask->data + (size_t)y * W;
+    for (int x = 0; x < W; x++)
+      if (row[x]) {
+        x0 = x < x0 ? x : x0, x1 = x > x1 ? x : x1;
+        y0 = y < y0 ? y : y0, y1 = y;
+      }
+  }
+  if (x1 < 0) return 0;
+  rect[0] = x0, rect[1] = y0, rect[2] = x1 - x0 + 1, rect[3] = y1 - y0 + 1;
+  return 1;
+}

@@ -49,20 +49,11 @@ static void stem_of(const char *in, char *buf, size_t len) {
 
 /* The smallest rectangle holding every non-zero pixel of mask (the box when it has none). */
 static void extent(const ct_image *mask, const ct_detection *d, int r[4]) {
+  if (ct_image_extent(mask, r)) return;
   int W = ct_image_width(mask), H = ct_image_height(mask);
-  const uint8_t *p = ct_image_pixels(mask);
-  int x0 = W, y0 = H, x1 = -1, y1 = -1;
-  for (int y = 0; y < H; y++)
-    for (int x = 0; x < W; x++)
-      if (p[(size_t)y * W + x]) {
-        x0 = x < x0 ? x : x0, x1 = x > x1 ? x : x1;
-        y0 = y < y0 ? y : y0, y1 = y > y1 ? y : y1;
-      }
-  if (x1 < 0) {
-    x0 = (int)d->x0, y0 = (int)d->y0, x1 = (int)d->x1, y1 = (int)d->y1;
-    x1 = x1 >= W ? W - 1 : x1 < x0 ? x0 : x1;
-    y1 = y1 >= H ? H - 1 : y1 < y0 ? y0 : y1;
-  }
+  int x0 = (int)d->x0, y0 = (int)d->y0, x1 = (int)d->x1, y1 = (int)d->y1;
+  x1 = x1 >= W ? W - 1 : x1 < x0 ? x0 : x1;
+  y1 = y1 >= H ? H - 1 : y1 < y0 ? y0 : y1;
   r[0] = x0, r[1] = y0, r[2] = x1 - x0 + 1, r[3] = y1 - y0 + 1;
 }
 

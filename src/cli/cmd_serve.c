@@ -1,4 +1,4 @@
-/* cutout serve [--port P] [--host ADDR] [--model PATH] ...  /  cutout s */
+/* cutout serve [--port P] [--host ADDR] [--model PATH] [--detector PATH] ...  /  cutout s */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +36,12 @@ static void usage(void) {
          "      --host ADDR     address to listen on (default 127.0.0.1; 0.0.0.0: all)\n"
          "  -m, --model PATH    ONNX model (default: $CUTOUT_MODEL, or isnet-fp16.onnx from\n"
          "                      the first model folder that has it, as 'cutout help' lists)\n"
+         "      --detector PATH the detector for subject= and /api/instances (default:\n"
+         "                      $CUTOUT_DETECTOR, or centernet.json from the model folders;\n"
+         "                      without one the service runs, and those requests get 501)\n"
+         "      --no-detector   no detector, even when one is found\n"
+         "      --max-instances N  instances one /api/instances answer holds at most\n"
+         "                      (default %d; each is a photo-sized mask while it runs)\n"
          "  -j, --jobs N        requests processed at once (default %d; the network runs one\n"
          "                      at a time, decoding and encoding overlap it)\n"
          "      --queue N       requests accepted beyond those, waiting (default %d); more\n"
@@ -47,15 +53,17 @@ static void usage(void) {
          "      --no-cache      prepare the model from its file, without the prepared-model\n"
          "                      cache ($CUTOUT_CACHE_DIR, else ~/.cache/cutout)\n"
          "POST /api/remove (multipart field 'file', or the raw image as the body);\n"
+         "POST /api/instances (the same, JSON with each instance's box and PNG);\n"
          "GET /healthz; the web page at /.\n",
-         SV_DEFAULT_JOBS, SV_DEFAULT_QUEUE, (unsigned long long)SV_DEFAULT_MAX_PIXELS);
+         SV_DEFAULT_MAX_INSTANCES, SV_DEFAULT_JOBS, SV_DEFAULT_QUEUE,
+         (unsigned long long)SV_DEFAULT_MAX_PIXELS);
 }
 
 int cmd_serve(int argc, char **argv) {
   sv_config cfg;
   sv_config_init(&cfg);
-  const char *model_path = NULL;
-  int threads = 0;
+  const char *model_path = NULL, *detector_path = NULL;
+  int threads = 0, no_detector = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     long n;
@@ -67,6 +75,9 @@ int cmd_serve(int argc, char **argv) {
       continue;
     } else if (!strcmp(a, "--no-cache")) {
       ct_set_cache(0, NULL);
+      continue;
+    } else if (!strcmp(a, "--no-detector")) {
+      no_detector = 1;
       continue;
     }
     if (!v || a[0] != '-') {
@@ -84,6 +95,14 @@ int cmd_serve(int argc, char **argv) {
       cfg.host = v;
     } else if (!strcmp(a, "-m") || !strcmp(a, "--model")) {
       model_path = v;
+    } else if (!strcmp(a, "--detector")) {
+      detector_path = v;
+    } else if (!strcmp(a, "--max-instances")) {
+      if ((n = parse_count(v, 1, CT_DETECT_MAX)) < 0) {
+        cli_error("--max-instances is 1..%d, not '%s'", CT_DETECT_MAX, v);
+        return 2;
+      }
+      cfg.max_instances = (int)n;
     } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
       if ((n = parse_count(v, 1, 256)) < 0) {
         cli_error("--jobs is 1..256, not '%s'", v);
@@ -117,27 +136,48 @@ int cmd_serve(int argc, char **argv) {
       return 2;
     }
   }
-  char model_buf[4096];
+  if (no_detector && detector_path) {
+    cli_error("--detector and --no-detector: choose one");
+    return 2;
+  }
+  char model_buf[4096], det_buf[4096];
   if (!model_path) {
     if (cli_default_model(model_buf, sizeof model_buf) != 0) return 1;
     model_path = model_buf;
   }
+  if (!detector_path && !no_detector) {
+    if (cli_default_detector(det_buf, sizeof det_buf) == 0)
+      detector_path = det_buf;
+    else
+      fprintf(stderr, "cutout serve: starting without the detector: subject= and "
+                      "/api/instances answer 501 no_detector\n");
+  }
   ct_model *model = NULL;
+  ct_detector *detector = NULL;
   ct_error err = {0};
   ct_set_threads(threads);
   if (ct_model_load(model_path, &model, &err)) {
     cli_error("%s", err.message);
     return 1;
   }
+  if (detector_path && ct_detector_load(detector_path, &detector, &err)) {
+    cli_error("detector: %s", err.message);
+    ct_model_free(model);
+    return 1;
+  }
   const char *slash = strrchr(model_path, '/');
-  sv_model_engine *me = sv_model_engine_new(model, threads, slash ? slash + 1 : model_path);
+  const char *dslash = detector_path ? strrchr(detector_path, '/') : NULL;
+  sv_model_engine *me =
+      sv_model_engine_new(model, detector, threads, slash ? slash + 1 : model_path,
+                          dslash ? dslash + 1 : detector_path);
   if (!me) {
     cli_error("out of memory");
     ct_model_free(model);
+    ct_detector_free(detector);
     return 1;
   }
   sv_engine engine = sv_model_engine_get(me);
   int rc = sv_run(&cfg, &engine);
-  sv_model_engine_free(me); /* and the model */
+  sv_model_engine_free(me); /* and the model and the detector */
   return rc;
 }

@@ -1,8 +1,8 @@
 /* The HTTP side of the service: libmicrohttpd's daemon, routing, answers, the request log.
  *
- * POST /api/remove: headers checked and the request admitted on the first call; the body
- * read piece by piece; on the last call the connection is suspended and the request handed
- * to a job thread, which resumes it when the answer is ready. */
+ * POST /api/remove and /api/instances: headers checked and the request admitted on the first
+ * call; the body read piece by piece; on the last call the connection is suspended and the
+ * request handed to a job thread, which resumes it when the answer is ready. */
 #include <arpa/inet.h>
 #include <malloc.h>
 #include <netdb.h>
@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "serve/assets.h"
+#include "serve/instances.h"
 #include "serve/json.h"
 #include "serve/request.h"
 #include "serve/serve.h"
@@ -46,6 +47,7 @@ void sv_config_init(sv_config *c) {
   c->max_body = SV_DEFAULT_MAX_BODY;
   c->max_pixels = SV_DEFAULT_MAX_PIXELS;
   c->timeout = 60;
+  c->max_instances = SV_DEFAULT_MAX_INSTANCES;
 }
 
 /* ---- answers ---- */
@@ -72,13 +74,13 @@ static enum MHD_Result answer_json(sv_request *r, int status, char *json) {
   }
   MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
   MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-  if (status == 503 && r->is_remove && !atomic_load(&r->srv->stopping)) {
+  if (status == 503 && r->is_api && !atomic_load(&r->srv->stopping)) {
     char secs[16];
     snprintf(secs, sizeof secs, "%d", sv_jobs_retry_after(r->srv->jobs));
     MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, secs);
   }
   if (status == 405)
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->is_remove ? "POST" : "GET, HEAD");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->is_api ? "POST" : "GET, HEAD");
   return queue(r, status, resp, len);
 }
 
@@ -102,6 +104,11 @@ static enum MHD_Result answer_result(sv_request *r) {
   if (!resp) return MHD_NO; /* the data is freed with the request */
   size_t len = res->len;
   res->data = NULL;
+  if (res->json) {
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    return queue(r, 200, resp, len);
+  }
   char w[16], h[16], name[32];
   snprintf(w, sizeof w, "%d", res->width);
   snprintf(h, sizeof h, "%d", res->height);
@@ -122,7 +129,8 @@ static enum MHD_Result answer_health(sv_request *r) {
   sv_jobs_stats_get(s->jobs, &st);
   int ok = !atomic_load(&s->stopping);
   return answer_json(r, ok ? 200 : 503,
-                     sv_json_health(ok, s->engine.name, now_s() - s->t_start, &st));
+                     sv_json_health(ok, s->engine.name, s->engine.detector,
+                                    now_s() - s->t_start, &st));
 }
 
 static enum MHD_Result answer_file(sv_request *r, const sv_web_file *f, const char *type) {
@@ -141,7 +149,11 @@ static enum MHD_Result answer_file(sv_request *r, const sv_web_file *f, const ch
 
 static void run_job(sv_job *job) {
   sv_request *r = (sv_request *)job;
-  sv_process(&r->srv->engine, r->body, r->len, r->bg, r->bg_len, &r->params, &r->result);
+  if (r->params.route == SV_ROUTE_INSTANCES)
+    sv_instances(&r->srv->engine, r->body, r->len, &r->params, r->srv->cfg.max_instances,
+                 &r->result);
+  else
+    sv_process(&r->srv->engine, r->body, r->len, r->bg, r->bg_len, &r->params, &r->result);
   sv_upload_free(r); /* the upload is not needed any more */
   atomic_store(&r->done, 1);
   MHD_resume_connection(r->conn); /* r may be answered and freed from here on */
@@ -193,10 +205,22 @@ static enum MHD_Result query_arg(void *cls, enum MHD_ValueKind kind, const char 
   return MHD_YES;
 }
 
-/* The first call of POST /api/remove: everything that can be decided from the headers. */
-static enum MHD_Result remove_begin(sv_request *r) {
+/* Refuses a request that needs the detector (subject, /api/instances) when there is none. */
+static void check_detector(sv_request *r) {
+  if (r->err_status || r->srv->engine.detector || !sv_params_need_detector(&r->params))
+    return;
+  sv_request_fail(r, 501, "no_detector",
+                  "%s needs the detector (centernet.json), and this server has none: start it "
+                  "with --detector PATH, or put centernet.json in the model folder",
+                  r->params.route == SV_ROUTE_INSTANCES ? "/api/instances" : "subject");
+}
+
+/* The first call of POST /api/remove or /api/instances: everything that can be decided from
+ * the headers. */
+static enum MHD_Result api_begin(sv_request *r) {
   sv_server *s = r->srv;
   MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_arg, r);
+  check_detector(r);
   if (!r->err_status) sv_upload_begin(r, s->cfg.max_body);
   if (!r->err_status) {
     if (sv_jobs_admit(s->jobs)) {
@@ -211,8 +235,9 @@ static enum MHD_Result remove_begin(sv_request *r) {
   return answer_error(r, r->err_status, r->err_code, "%s", r->err_msg);
 }
 
-/* The last call of POST /api/remove (the body is complete), or the call after the job. */
-static enum MHD_Result remove_end(sv_request *r) {
+/* The last call of POST /api/remove or /api/instances (the body is complete), or the call
+ * after the job. */
+static enum MHD_Result api_end(sv_request *r) {
   if (r->submitted) {
     if (atomic_load(&r->done)) return answer_result(r);
     MHD_suspend_connection(r->conn); /* not reached: resumed only when done */
@@ -222,6 +247,11 @@ static enum MHD_Result remove_end(sv_request *r) {
   char why[400];
   if (!r->err_status && sv_params_finish(&r->params, why, sizeof why))
     sv_request_fail(r, 400, "bad_parameter", "%s", why);
+  if (!r->err_status && r->params.max_instances > r->srv->cfg.max_instances)
+    sv_request_fail(r, 400, "bad_parameter",
+                    "max_instances is at most %d on this server (cutout serve --max-instances)",
+                    r->srv->cfg.max_instances);
+  check_detector(r); /* subject may have come as a form field */
   if (!r->err_status && r->len == 0)
     sv_request_fail(r, 400, "no_image",
                     "no image in the request: send it as the body or as form field 'file'");
@@ -245,12 +275,14 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
     if (atomic_load(&s->stopping))
       return answer_error(r, 503, "shutting_down", "the server is shutting down");
-    if (!strcmp(url, "/api/remove")) {
-      r->is_remove = 1;
+    int instances = !strcmp(url, "/api/instances");
+    if (instances || !strcmp(url, "/api/remove")) {
+      r->is_api = 1;
+      if (instances) sv_params_for_instances(&r->params);
       if (strcmp(method, "POST"))
-        return answer_error(r, 405, "method_not_allowed", "%s /api/remove: use POST",
-                            r->method);
-      return remove_begin(r);
+        return answer_error(r, 405, "method_not_allowed", "%s %s: use POST", r->method,
+                            r->path);
+      return api_begin(r);
     }
     const char *type = NULL;
     const sv_web_file *f = NULL;
@@ -264,11 +296,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
   if (*upload_size) { /* a piece of the body */
     size_t n = *upload_size;
     *upload_size = 0;
-    if (!r->is_remove) return MHD_YES; /* a body on a GET: ignored */
+    if (!r->is_api) return MHD_YES; /* a body on a GET: ignored */
     return sv_upload_data(r, upload, n, s->cfg.max_body) ? MHD_NO : MHD_YES;
   }
-  if (!r->is_remove) return MHD_YES; /* answered on the first call */
-  return remove_end(r);
+  if (!r->is_api) return MHD_YES; /* answered on the first call */
+  return api_end(r);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -290,7 +322,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
               : toe == MHD_REQUEST_TERMINATED_DAEMON_SHUTDOWN ? "server stopped"
                                                                : "connection closed");
   }
-  int trim = r->is_remove;
+  int trim = r->is_api;
   if (r->admitted) sv_jobs_release(s->jobs);
   sv_upload_free(r);
   free(r->result.data);

@@ -17,13 +17,16 @@ char *sv_json_error(const char *code, const char *message) {
   return s;
 }
 
-char *sv_json_health(int ok, const char *model, double uptime_s, const sv_jobs_stats *st) {
+char *sv_json_health(int ok, const char *model, const char *detector, double uptime_s,
+                     const sv_jobs_stats *st) {
   cJSON *root = cJSON_CreateObject();
   if (!root) return NULL;
   char *s = NULL;
   cJSON *jobs = NULL;
   if (cJSON_AddBoolToObject(root, "ok", ok) &&
       cJSON_AddStringToObject(root, "model", model ? model : "") &&
+      (detector ? cJSON_AddStringToObject(root, "detector", detector)
+                : cJSON_AddNullToObject(root, "detector")) &&
       cJSON_AddStringToObject(root, "version", ct_version()) &&
       cJSON_AddNumberToObject(root, "uptime_s", (double)(long long)(uptime_s * 10) / 10) &&
       (jobs = cJSON_AddObjectToObject(root, "jobs")) &&

@@ -7,9 +7,10 @@
 
 /* {"error": {"code": code, "message": message}} */
 char *sv_json_error(const char *code, const char *message);
-/* {"ok", "model", "version", "uptime_s", "jobs": {"running", "waiting", "in_progress",
- *  "limit"}} */
-char *sv_json_health(int ok, const char *model, double uptime_s, const sv_jobs_stats *st);
+/* {"ok", "model", "detector" (null when none), "version", "uptime_s", "jobs": {"running",
+ *  "waiting", "in_progress", "limit"}} */
+char *sv_json_health(int ok, const char *model, const char *detector, double uptime_s,
+                     const sv_jobs_stats *st);
 void sv_json_free(void *s);
 
 #endif

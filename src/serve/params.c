@@ -1,4 +1,4 @@
-/* The parameters of POST /api/remove: one table row per name. */
+/* The parameters of POST /api/remove and /api/instances: one table row per name. */
 #include "serve/params.h"
 
 #include <ctype.h>
@@ -9,9 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...) {
+#include "serve/params_detect.h"
+
+int sv_param_fail(char *err, size_t errlen, const char *fmt, ...) {
   if (err && errlen) {
     va_list ap;
     va_start(ap, fmt);
@@ -24,8 +24,15 @@ static int fail(char *err, size_t errlen, const char *fmt, ...) {
 void sv_params_init(sv_params *p) {
   memset(p, 0, sizeof *p);
   ct_remove_options_init(&p->opts);
+  p->route = SV_ROUTE_REMOVE;
   p->size = SV_SIZE_FULL;
   p->format = SV_FMT_PNG;
+}
+
+void sv_params_for_instances(sv_params *p) { p->route = SV_ROUTE_INSTANCES; }
+
+int sv_params_need_detector(const sv_params *p) {
+  return p->route == SV_ROUTE_INSTANCES || p->opts.subject != NULL;
 }
 
 int sv_parse_bool(const char *s, int *out) {
@@ -117,7 +124,7 @@ typedef int (*setter)(sv_params *p, const char *name, const char *v, char *err, 
 static int set_size(sv_params *p, const char *name, const char *v, char *err, size_t errlen) {
   if (v && (!strcasecmp(v, "full") || !strcasecmp(v, "auto"))) p->size = SV_SIZE_FULL;
   else if (v && !strcasecmp(v, "preview")) p->size = SV_SIZE_PREVIEW;
-  else return fail(err, errlen, "%s is full, auto or preview, not '%s'", name, v ? v : "");
+  else return sv_param_fail(err, errlen, "%s is full, auto or preview, not '%s'", name, v ? v : "");
   return 0;
 }
 
@@ -126,7 +133,8 @@ static int set_format(sv_params *p, const char *name, const char *v, char *err, 
   else if (v && !strcasecmp(v, "webp")) p->format = SV_FMT_WEBP;
   else if (v && (!strcasecmp(v, "jpg") || !strcasecmp(v, "jpeg"))) p->format = SV_FMT_JPG;
   else if (v && !strcasecmp(v, "auto")) p->format = SV_FMT_AUTO;
-  else return fail(err, errlen, "%s is png, webp, jpg or auto, not '%s'", name, v ? v : "");
+  else return sv_param_fail(err, errlen, "%s is png, webp, jpg or auto, not '%s'", name,
+                            v ? v : "");
   return 0;
 }
 
@@ -136,7 +144,7 @@ static int set_bg(sv_params *p, const char *name, const char *v, char *err, size
     return 0;
   }
   if (sv_parse_color(v, p->bg))
-    return fail(err, errlen,
+    return sv_param_fail(err, errlen,
                 "%s is a colour as hex (ff0000, ff000080, f00) or R,G,B[,A] (0..255), not '%s'",
                 name, v ? v : "");
   p->has_bg = 1;
@@ -147,14 +155,14 @@ static int set_channels(sv_params *p, const char *name, const char *v, char *err
                         size_t errlen) {
   if (v && !strcasecmp(v, "rgba")) p->channels_set = 4;
   else if (v && !strcasecmp(v, "alpha")) p->channels_set = 1;
-  else return fail(err, errlen, "%s is rgba or alpha, not '%s'", name, v ? v : "");
+  else return sv_param_fail(err, errlen, "%s is rgba or alpha, not '%s'", name, v ? v : "");
   p->alpha_only = p->channels_set == 1;
   return 0;
 }
 
 static int set_bool(int *field, const char *name, const char *v, char *err, size_t errlen) {
   if (sv_parse_bool(v, field))
-    return fail(err, errlen, "%s is true or false, not '%s'", name, v);
+    return sv_param_fail(err, errlen, "%s is true or false, not '%s'", name, v);
   return 0;
 }
 
@@ -163,7 +171,7 @@ static int set_mask_only(sv_params *p, const char *name, const char *v, char *er
   int on;
   if (set_bool(&on, name, v, err, errlen)) return -1;
   if (p->channels_set && on != (p->channels_set == 1))
-    return fail(err, errlen, "%s=%s contradicts channels=%s", name, v ? v : "true",
+    return sv_param_fail(err, errlen, "%s=%s contradicts channels=%s", name, v ? v : "true",
                 p->channels_set == 1 ? "alpha" : "rgba");
   p->alpha_only = on;
   return 0;
@@ -188,7 +196,7 @@ static int set_matting(sv_params *p, const char *name, const char *v, char *err,
   if (v && !strcmp(v, "off")) p->opts.matting = CT_MATTING_OFF;
   else if (v && !strcmp(v, "fast")) p->opts.matting = CT_MATTING_FAST;
   else if (v && !strcmp(v, "full")) p->opts.matting = CT_MATTING_FULL;
-  else return fail(err, errlen, "%s is off, fast or full, not '%s'", name, v ? v : "");
+  else return sv_param_fail(err, errlen, "%s is off, fast or full, not '%s'", name, v ? v : "");
   return 0;
 }
 
@@ -202,7 +210,7 @@ static int set_quality(sv_params *p, const char *name, const char *v, char *err,
     p->opts.framing = CT_FRAMING_AUTO;
     p->opts.matting = CT_MATTING_FULL;
   } else {
-    return fail(err, errlen, "%s is best or fast, not '%s'", name, v ? v : "");
+    return sv_param_fail(err, errlen, "%s is best or fast, not '%s'", name, v ? v : "");
   }
   return 0;
 }
@@ -212,14 +220,15 @@ static int set_framing(sv_params *p, const char *name, const char *v, char *err,
   if (v && !strcmp(v, "auto")) p->opts.framing = CT_FRAMING_AUTO;
   else if (v && !strcmp(v, "stretch")) p->opts.framing = CT_FRAMING_STRETCH;
   else if (v && !strcmp(v, "fit")) p->opts.framing = CT_FRAMING_FIT;
-  else return fail(err, errlen, "%s is auto, stretch or fit, not '%s'", name, v ? v : "");
+  else return sv_param_fail(err, errlen, "%s is auto, stretch or fit, not '%s'", name, v ? v : "");
   return 0;
 }
 
 static int set_tile_size(sv_params *p, const char *name, const char *v, char *err,
                          size_t errlen) {
   if (parse_pixels(v, &p->opts.tile_size))
-    return fail(err, errlen, "%s is a number of pixels (1..65536), not '%s'", name, v ? v : "");
+    return sv_param_fail(err, errlen, "%s is a number of pixels (1..65536), not '%s'", name,
+                         v ? v : "");
   p->opts.tiles = 1;
   return 0;
 }
@@ -227,7 +236,8 @@ static int set_tile_size(sv_params *p, const char *name, const char *v, char *er
 static int set_tile_overlap(sv_params *p, const char *name, const char *v, char *err,
                             size_t errlen) {
   if (parse_pixels(v, &p->opts.tile_overlap))
-    return fail(err, errlen, "%s is a number of pixels (1..65536), not '%s'", name, v ? v : "");
+    return sv_param_fail(err, errlen, "%s is a number of pixels (1..65536), not '%s'", name,
+                         v ? v : "");
   p->opts.tiles = 1;
   return 0;
 }
@@ -237,7 +247,7 @@ static int set_tile_scale(sv_params *p, const char *name, const char *v, char *e
   char *end = NULL;
   double s = v ? strtod(v, &end) : 0;
   if (!v || end == v || *end || !(s >= 1 && s <= 64))
-    return fail(err, errlen, "%s is a number from 1 to 64, not '%s'", name, v ? v : "");
+    return sv_param_fail(err, errlen, "%s is a number from 1 to 64, not '%s'", name, v ? v : "");
   p->opts.tile_scale = s;
   p->opts.tiles = 1;
   return 0;
@@ -245,55 +255,79 @@ static int set_tile_scale(sv_params *p, const char *name, const char *v, char *e
 
 static int refuse_url(sv_params *p, const char *name, const char *v, char *err, size_t errlen) {
   (void)p, (void)v;
-  return fail(err, errlen, "%s: this service fetches nothing; send the image itself", name);
+  return sv_param_fail(err, errlen, "%s: this service fetches nothing; send the image itself",
+                       name);
 }
+
+/* Where a name is taken: /api/remove, /api/instances, both. */
+enum { REMOVE = SV_ROUTE_REMOVE, INSTANCES = SV_ROUTE_INSTANCES, BOTH = REMOVE | INSTANCES };
 
 static const struct {
   const char *name;
   setter set;
+  int where;
 } table[] = {
-    {"size", set_size},
-    {"format", set_format},
-    {"bg_color", set_bg},
-    {"channels", set_channels},
-    {"mask_only", set_mask_only},
-    {"foreground", set_foreground},
-    {"tiles", set_tiles},
-    {"tile_size", set_tile_size},
-    {"per_channel", set_per_channel},
-    {"matting", set_matting},
-    {"quality", set_quality},
-    {"framing", set_framing},
-    {"tile_overlap", set_tile_overlap},
-    {"tile_scale", set_tile_scale},
-    {"image_url", refuse_url},
-    {"url", refuse_url},
+    {"size", set_size, REMOVE},
+    {"format", set_format, REMOVE},
+    {"bg_color", set_bg, REMOVE},
+    {"channels", set_channels, REMOVE},
+    {"mask_only", set_mask_only, REMOVE},
+    {"subject", sv_set_subject, REMOVE},
+    {"foreground", set_foreground, BOTH},
+    {"tiles", set_tiles, BOTH},
+    {"tile_size", set_tile_size, BOTH},
+    {"per_channel", set_per_channel, BOTH},
+    {"matting", set_matting, BOTH},
+    {"quality", set_quality, BOTH},
+    {"framing", set_framing, BOTH},
+    {"tile_overlap", set_tile_overlap, BOTH},
+    {"tile_scale", set_tile_scale, BOTH},
+    {"class", sv_set_class, INSTANCES},
+    {"min_score", sv_set_min_score, INSTANCES},
+    {"max_instances", sv_set_max_instances, INSTANCES},
+    {"crop", sv_set_crop, INSTANCES},
+    {"image_url", refuse_url, BOTH},
+    {"url", refuse_url, BOTH},
 };
 #define TABLE_LEN (sizeof table / sizeof *table)
 
+static const char *route_path(int route) {
+  return route == SV_ROUTE_INSTANCES ? "/api/instances" : "/api/remove";
+}
+
 int sv_param_set(sv_params *p, const char *name, const char *value, char *err, size_t errlen) {
-  if (!name) return fail(err, errlen, "a parameter without a name");
-  for (size_t i = 0; i < TABLE_LEN; i++)
-    if (!strcmp(name, table[i].name)) return table[i].set(p, name, value, err, errlen);
-  char known[256] = "";
+  if (!name) return sv_param_fail(err, errlen, "a parameter without a name");
+  int route = p->route == SV_ROUTE_INSTANCES ? INSTANCES : REMOVE;
+  for (size_t i = 0; i < TABLE_LEN; i++) {
+    if (strcmp(name, table[i].name)) continue;
+    if (!(table[i].where & route))
+      return sv_param_fail(err, errlen, "%s is a parameter of %s, not of %s", name,
+                           route_path(table[i].where), route_path(route));
+    return table[i].set(p, name, value, err, errlen);
+  }
+  char known[400] = "";
   size_t used = 0;
   for (size_t i = 0; i < TABLE_LEN && used < sizeof known; i++)
-    if (table[i].set != refuse_url)
+    if (table[i].set != refuse_url && (table[i].where & route))
       used += (size_t)snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "",
                                table[i].name);
-  return fail(err, errlen, "unknown parameter '%.64s' (known: %s)", name, known);
+  return sv_param_fail(err, errlen, "unknown parameter '%.64s' (known: %s)", name, known);
 }
 
 int sv_params_finish(sv_params *p, char *err, size_t errlen) {
+  if (p->route == SV_ROUTE_INSTANCES && p->has_bg_image)
+    return sv_param_fail(err, errlen,
+                         "bg_image_file is /api/remove's: /api/instances answers each "
+                         "instance as an RGBA PNG");
   int opaque_bg = p->has_bg_image || (p->has_bg && p->bg[3] == 255);
   if (p->alpha_only && (p->has_bg || p->has_bg_image))
-    return fail(err, errlen, "%s does not apply to the alpha mask (channels=alpha)",
+    return sv_param_fail(err, errlen, "%s does not apply to the alpha mask (channels=alpha)",
                 p->has_bg ? "bg_color" : "bg_image_file");
   if (p->has_bg && p->has_bg_image)
-    return fail(err, errlen, "bg_color and bg_image_file: choose one");
+    return sv_param_fail(err, errlen, "bg_color and bg_image_file: choose one");
   if (p->format == SV_FMT_AUTO) p->format = opaque_bg ? SV_FMT_JPG : SV_FMT_PNG;
   if (p->format == SV_FMT_JPG && !p->alpha_only && !opaque_bg)
-    return fail(err, errlen,
+    return sv_param_fail(err, errlen,
                 "jpg has no transparency: give an opaque bg_color, ask for channels=alpha, or "
                 "use png or webp");
   p->opts.mask_only = p->alpha_only;

@@ -5,9 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static void fail(sv_result *r, int status, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void fail(sv_result *r, int status, const char *code, const char *fmt, ...) {
+void sv_result_fail(sv_result *r, int status, const char *code, const char *fmt, ...) {
   r->status = status;
   r->code = code;
   va_list ap;
@@ -16,22 +14,21 @@ static void fail(sv_result *r, int status, const char *code, const char *fmt, ..
   va_end(ap);
 }
 
-/* The image module's decode errors as HTTP answers; what names the image in the message. */
-static void decode_failed(sv_result *r, int rc, const char *what, const char *why) {
+void sv_result_decode_failed(sv_result *r, int rc, const char *what, const char *why) {
   switch (rc) {
-  case IMG_EFORMAT: fail(r, 415, "unsupported_image", "%s%s", what, why); break;
-  case IMG_ECORRUPT: fail(r, 400, "damaged_image", "%s%s", what, why); break;
-  case IMG_ETOOBIG: fail(r, 422, "image_too_large", "%s%s", what, why); break;
-  case IMG_ENOMEM: fail(r, 503, "out_of_memory", "%s%s", what, why); break;
-  default: fail(r, 500, "internal", "%s%s", what, why); break;
+  case IMG_EFORMAT: sv_result_fail(r, 415, "unsupported_image", "%s%s", what, why); break;
+  case IMG_ECORRUPT: sv_result_fail(r, 400, "damaged_image", "%s%s", what, why); break;
+  case IMG_ETOOBIG: sv_result_fail(r, 422, "image_too_large", "%s%s", what, why); break;
+  case IMG_ENOMEM: sv_result_fail(r, 503, "out_of_memory", "%s%s", what, why); break;
+  default: sv_result_fail(r, 500, "internal", "%s%s", what, why); break;
   }
 }
 
-static void engine_failed(sv_result *r, const ct_error *e) {
+void sv_result_engine_failed(sv_result *r, const ct_error *e) {
   switch (e->code) {
-  case CT_ERR_ARGUMENT: fail(r, 400, "bad_parameter", "%s", e->message); break;
-  case CT_ERR_MEMORY: fail(r, 503, "out_of_memory", "%s", e->message); break;
-  default: fail(r, 500, "internal", "%s", e->message); break;
+  case CT_ERR_ARGUMENT: sv_result_fail(r, 400, "bad_parameter", "%s", e->message); break;
+  case CT_ERR_MEMORY: sv_result_fail(r, 503, "out_of_memory", "%s", e->message); break;
+  default: sv_result_fail(r, 500, "internal", "%s", e->message); break;
   }
 }
 
@@ -40,35 +37,36 @@ void sv_process(const sv_engine *engine, const void *body, size_t len, const voi
   char why[512];
   ct_img *photo = NULL, *back = NULL, *mask = NULL, *out = NULL;
   r->status = 0;
+  r->json = 0;
   r->data = NULL;
   r->len = 0;
   if (!body || len == 0) {
-    fail(r, 400, "no_image", "no image in the request: send it as the body or as form field "
-                             "'file'");
+    sv_result_fail(r, 400, "no_image",
+                   "no image in the request: send it as the body or as form field 'file'");
     return;
   }
   int rc = img_load_mem_rgb(body, len, &photo, why, sizeof why);
   if (rc) {
-    decode_failed(r, rc, "", why);
+    sv_result_decode_failed(r, rc, "", why);
     return;
   }
   if (p->size == SV_SIZE_PREVIEW && (long)photo->width * photo->height > SV_PREVIEW_PIXELS) {
     ct_img *small = sv_shrink(photo, SV_PREVIEW_PIXELS);
     if (!small) {
-      fail(r, 500, "internal", "cannot scale the %dx%d photo for the preview", photo->width,
-           photo->height);
+      sv_result_fail(r, 500, "internal", "cannot scale the %dx%d photo for the preview",
+                     photo->width, photo->height);
       goto done;
     }
     img_free(photo);
     photo = small;
   }
   if (bg && bg_len && (rc = img_load_mem_rgb(bg, bg_len, &back, why, sizeof why))) {
-    decode_failed(r, rc, "bg_image_file: ", why);
+    sv_result_decode_failed(r, rc, "bg_image_file: ", why);
     goto done;
   }
   ct_error e = {0};
   if (engine->mask(engine->ctx, photo, &p->opts, &mask, &e)) {
-    engine_failed(r, &e);
+    sv_result_engine_failed(r, &e);
     goto done;
   }
   if (p->alpha_only) {
@@ -78,14 +76,14 @@ void sv_process(const sv_engine *engine, const void *body, size_t len, const voi
     ct_remove_options opts = p->opts;
     opts.bg_image = back;
     if (ct_composite(photo, mask, &opts, &out, &e)) {
-      engine_failed(r, &e);
+      sv_result_engine_failed(r, &e);
       goto done;
     }
   }
   rc = img_encode(out, sv_format_name(p->format), &r->data, &r->len, why, sizeof why);
   if (rc) {
-    fail(r, rc == IMG_ENOMEM ? 503 : 500, rc == IMG_ENOMEM ? "out_of_memory" : "internal",
-         "%s", why);
+    sv_result_fail(r, rc == IMG_ENOMEM ? 503 : 500,
+                   rc == IMG_ENOMEM ? "out_of_memory" : "internal", "%s", why);
     goto done;
   }
   r->status = 200;

@@ -19,7 +19,8 @@ typedef struct sv_request {
   struct MHD_Connection *conn;
   double t0;
   char method[16], path[128], addr[64];
-  int is_remove; /* POST /api/remove: admitted, uploads, runs a job */
+  int is_api; /* POST /api/remove or /api/instances (params.route): admitted, uploads, runs a
+                job */
   int admitted, submitted;
   atomic_int done;
   int status;   /* the answer's status, 0 until one is queued */

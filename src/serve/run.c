@@ -31,8 +31,10 @@ int sv_run(const sv_config *cfg, const sv_engine *engine) {
   }
   const char *host = cfg->host && *cfg->host ? cfg->host : "127.0.0.1";
   int v6 = strchr(host, ':') != NULL;
-  printf("cutout serve: listening on http://%s%s%s:%d/ (model %s; %d jobs, queue %d)\n",
-         v6 ? "[" : "", host, v6 ? "]" : "", sv_port(s), engine->name, cfg->jobs, cfg->queue);
+  printf("cutout serve: listening on http://%s%s%s:%d/ (model %s, detector %s; %d jobs, "
+         "queue %d)\n",
+         v6 ? "[" : "", host, v6 ? "]" : "", sv_port(s), engine->name,
+         engine->detector ? engine->detector : "none", cfg->jobs, cfg->queue);
   fflush(stdout);
 
   int sig = 0;

@@ -1,7 +1,9 @@
-/* The service over HTTP with a stand-in for the network (the mask is the photo's red channel;
- * the colours are the library's, ct_composite):
+/* The service over HTTP with a stand-in for the networks (the mask is the photo's red channel;
+ * the detector finds a person on the right half and a dog in the top left corner; the colours
+ * are the library's, ct_composite):
  * raw and multipart uploads, parameters, JSON errors and their status codes, limits, the
- * queue (503), /healthz, the embedded page, and a graceful stop with a request in flight. */
+ * queue (503), /healthz, the embedded page, subject= and /api/instances (with and without a
+ * detector), and a graceful stop with a request in flight. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -9,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <cjson/cJSON.h>
 
 #include "check.h"
 #include "http_client.h"
@@ -22,27 +26,81 @@ typedef struct stub {
   int closed;  /* 1: remove() waits until the gate opens */
   int entered; /* calls that reached remove() */
   int tiles;   /* opts->tiles of the last call */
+  const char *subject; /* opts->subject of the last mask() call */
+  ct_detect_options dopts; /* of the last instances() call */
 } stub;
 
-static ct_status stub_mask(void *ctx, const ct_image *photo, const ct_remove_options *opts,
-                           ct_image **out, ct_error *err) {
-  stub *s = ctx;
+/* The stand-in detector's finds: a person on the right half, a dog in the top left corner
+ * (the test image is W x H = 40 x 30). */
+static const ct_detection stub_found[2] = {{20, 0, 40, 30, 0.9f, 0}, {0, 0, 10, 10, 0.5f, 16}};
+
+/* 1 when pixel (x, y) lies in the box. */
+static int in_box(const ct_detection *d, int x, int y) {
+  return x >= d->x0 && x < d->x1 && y >= d->y0 && y < d->y1;
+}
+
+static ct_status no_memory(ct_error *err) {
+  err->code = CT_ERR_MEMORY;
+  snprintf(err->message, sizeof err->message, "out of memory");
+  return CT_ERR_MEMORY;
+}
+
+/* Enters the engine: counted, then held while the gate is closed. */
+static void enter(stub *s) {
   pthread_mutex_lock(&s->lock);
   s->entered++;
-  s->tiles = opts->tiles;
   pthread_cond_broadcast(&s->cond);
   while (s->closed) pthread_cond_wait(&s->cond, &s->lock);
   pthread_mutex_unlock(&s->lock);
+}
+
+/* The red channel; with a subject, only inside the person's box. */
+static ct_status stub_mask(void *ctx, const ct_image *photo, const ct_remove_options *opts,
+                           ct_image **out, ct_error *err) {
+  stub *s = ctx;
+  s->tiles = opts->tiles;
+  s->subject = opts->subject;
+  enter(s);
   int w = ct_image_width(photo), h = ct_image_height(photo);
   const uint8_t *px = ct_image_pixels(photo);
   ct_img *im = img_new(w, h, 1);
-  if (!im) {
-    err->code = CT_ERR_MEMORY;
-    snprintf(err->message, sizeof err->message, "out of memory");
-    return CT_ERR_MEMORY;
-  }
-  for (size_t i = 0; i < (size_t)w * h; i++) im->data[i] = px[i * 3];
+  if (!im) return no_memory(err);
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      size_t i = (size_t)y * w + x;
+      im->data[i] = !opts->subject || in_box(&stub_found[0], x, y) ? px[i * 3] : 0;
+    }
   *out = im;
+  return CT_OK;
+}
+
+/* stub_found, filtered as ct_detect filters; each mask 255 on its box. */
+static ct_status stub_instances(void *ctx, const ct_image *photo,
+                                const ct_detect_options *dopts, const ct_remove_options *opts,
+                                ct_detection **dets, ct_image ***masks, int *count,
+                                ct_error *err) {
+  (void)opts;
+  stub *s = ctx;
+  s->dopts = *dopts;
+  enter(s);
+  int w = ct_image_width(photo), h = ct_image_height(photo), n = 0;
+  float min = dopts->min_score > 0 ? dopts->min_score : CT_DETECT_MIN_SCORE;
+  *dets = calloc(2, sizeof **dets);
+  *masks = calloc(2, sizeof **masks);
+  if (!*dets || !*masks) return no_memory(err);
+  for (int k = 0; k < 2 && (!dopts->max_instances || n < dopts->max_instances); k++) {
+    const ct_detection *d = &stub_found[k];
+    int wanted = !dopts->n_classes;
+    for (int c = 0; c < dopts->n_classes; c++) wanted |= dopts->classes[c] == d->cls;
+    if (!wanted || d->score < min) continue;
+    ct_img *m = img_new(w, h, 1);
+    if (!m) return no_memory(err);
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++) m->data[(size_t)y * w + x] = in_box(d, x, y) ? 255 : 0;
+    (*dets)[n] = *d;
+    (*masks)[n++] = m;
+  }
+  *count = n;
   return CT_OK;
 }
 
@@ -139,18 +197,23 @@ static int png_color_type(const http_resp *r) {
 /* ---- requests ---- */
 static int port;
 
-static int post_raw(const char *query, const char *type, const void *body, size_t n,
-                    http_resp *r) {
+static int post_to(const char *path, const char *query, const char *type, const void *body,
+                   size_t n, http_resp *r) {
   char head[512];
   snprintf(head, sizeof head,
-           "POST /api/remove%s HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+           "POST %s%s HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
            "Content-Type: %s\r\nContent-Length: %zu",
-           query, type, n);
+           path, query, type, n);
   size_t len;
   char *req = http_build(head, body, n, &len);
   int rc = http_send(port, req, len, r);
   free(req);
   return rc;
+}
+
+static int post_raw(const char *query, const char *type, const void *body, size_t n,
+                    http_resp *r) {
+  return post_to("/api/remove", query, type, body, n, r);
 }
 
 static size_t file_part(char *b, size_t cap, const char *name, const void *data, size_t n) {
@@ -494,6 +557,7 @@ static void test_routes(void) {
   http_free(&r);
   CHECK(get("GET", "/healthz", &r) == 0 && r.status == 200);
   CHECK(strstr(r.body, "\"ok\":true") && strstr(r.body, "\"model\":\"stub\"") &&
+        strstr(r.body, "\"detector\":\"stub-detector\"") &&
         strstr(r.body, "\"limit\":1") && strstr(r.body, "\"uptime_s\":"));
   http_free(&r);
   CHECK(get("GET", "/", &r) == 0 && r.status == 200);
@@ -513,6 +577,293 @@ static void test_routes(void) {
   http_free(&r);
   CHECK(get("GET", "/../../etc/passwd", &r) == 0 && r.status == 404);
   http_free(&r);
+}
+
+/* ---- subject and /api/instances ---- */
+
+static int post_instances(const char *query, const void *body, size_t n, http_resp *r) {
+  return post_to("/api/instances", query, "image/png", body, n, r);
+}
+
+static int b64_digit(int c) {
+  return c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26
+         : c >= '0' && c <= '9' ? c - '0' + 52 : c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/* Base64 (padded) to bytes; the length, or -1 when s is not base64. */
+static long b64_decode(const char *s, uint8_t *out, size_t cap) {
+  size_t n = strlen(s), len = 0;
+  if (n % 4) return -1;
+  for (size_t i = 0; i < n; i += 4) {
+    int v[4], pad = 0;
+    for (int j = 0; j < 4; j++) {
+      v[j] = s[i + j] == '=' && i + 4 == n && j >= 2 ? (pad++, 0) : b64_digit(s[i + j]);
+      if (v[j] < 0) return -1;
+    }
+    uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | v[3];
+    for (int j = 0; j < 3 - pad; j++) {
+      if (len == cap) return -1;
+      out[len++] = (uint8_t)(w >> (16 - 8 * j));
+    }
+  }
+  return (long)len;
+}
+
+/* An instance's "png", decoded as RGBA. */
+static ct_img *instance_png(const cJSON *inst) {
+  const cJSON *png = cJSON_GetObjectItem(inst, "png");
+  if (!cJSON_IsString(png)) return NULL;
+  size_t cap = strlen(png->valuestring);
+  uint8_t *bytes = malloc(cap + 1);
+  long n = bytes ? b64_decode(png->valuestring, bytes, cap) : -1;
+  http_resp fake = {.body = (const char *)bytes, .body_len = n > 0 ? (size_t)n : 0};
+  ct_img *im = n > 0 ? decode(&fake, 1) : NULL;
+  free(bytes);
+  return im;
+}
+
+static int number(const cJSON *o, const char *name) {
+  const cJSON *v = cJSON_GetObjectItem(o, name);
+  return cJSON_IsNumber(v) ? v->valueint : -12345;
+}
+
+static int array_is(const cJSON *o, const char *name, int a, int b, int c, int d) {
+  const cJSON *v = cJSON_GetObjectItem(o, name);
+  int want[4] = {a, b, c, d};
+  if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 4) return 0;
+  for (int i = 0; i < 4; i++)
+    if (cJSON_GetArrayItem(v, i)->valueint != want[i]) return 0;
+  return 1;
+}
+
+static const char *class_of(const cJSON *inst) {
+  const cJSON *v = cJSON_GetObjectItem(inst, "class");
+  return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* The answer's JSON (NULL unless 200 application/json) and its instances. */
+static cJSON *instances_json(const http_resp *r, const cJSON **list) {
+  char type[100];
+  *list = NULL;
+  if (r->status != 200 || !http_header(r, "Content-Type", type, sizeof type) ||
+      strcmp(type, "application/json")) {
+    fprintf(stderr, "expected 200 JSON, got: %.300s\n", r->raw ? r->raw : "");
+    return NULL;
+  }
+  cJSON *root = cJSON_ParseWithLength(r->body, r->body_len);
+  *list = root ? cJSON_GetObjectItem(root, "instances") : NULL;
+  return root;
+}
+
+static void test_instances(stub *s) {
+  http_resp r;
+  const cJSON *list;
+  /* both found, best first, each photo-sized, opaque on its box and clear elsewhere */
+  CHECK(post_instances("?foreground=false", png, png_len, &r) == 0);
+  cJSON *root = instances_json(&r, &list);
+  CHECK(root && number(root, "width") == W && number(root, "height") == H);
+  CHECK(cJSON_GetArraySize(list) == 2);
+  CHECK(s->dopts.max_instances == 2); /* the server's limit when none is asked for */
+  const cJSON *person = cJSON_GetArrayItem(list, 0), *dog = cJSON_GetArrayItem(list, 1);
+  CHECK(person && number(person, "index") == 1 && !strcmp(class_of(person), "person"));
+  CHECK(person && fabs(cJSON_GetObjectItem(person, "score")->valuedouble - 0.9) < 1e-6);
+  CHECK(array_is(person, "box", 20, 0, 40, 30) && number(person, "area") == 20 * 30);
+  CHECK(!cJSON_GetObjectItem(person, "crop"));
+  CHECK(dog && number(dog, "index") == 2 && !strcmp(class_of(dog), "dog"));
+  CHECK(array_is(dog, "box", 0, 0, 10, 10) && number(dog, "area") == 100);
+  ct_img *im = instance_png(person);
+  CHECK(im && im->width == W && im->height == H && im->channels == 4);
+  int wrong = 0;
+  for (int y = 0; im && y < H; y++)
+    for (int x = 0; x < W; x++) {
+      const uint8_t *p = im->data + (y * W + x) * 4;
+      int inside = x >= 20;
+      wrong += p[3] != (inside ? 255 : 0) ||
+               (inside && (p[0] != pixel(x, y, 0) || p[1] != pixel(x, y, 1)));
+    }
+  CHECK(wrong == 0);
+  img_free(im);
+  cJSON_Delete(root);
+  http_free(&r);
+
+  /* crop: the person alone, at its box's size */
+  CHECK(post_instances("?crop=1&class=person&foreground=false", png, png_len, &r) == 0);
+  root = instances_json(&r, &list);
+  CHECK(cJSON_GetArraySize(list) == 1);
+  person = cJSON_GetArrayItem(list, 0);
+  CHECK(person && array_is(person, "crop", 20, 0, 20, 30));
+  im = person ? instance_png(person) : NULL;
+  CHECK(im && im->width == 20 && im->height == H && im->channels == 4);
+  wrong = 0;
+  for (int y = 0; im && y < H; y++)
+    for (int x = 0; x < 20; x++) {
+      const uint8_t *p = im->data + (y * 20 + x) * 4;
+      wrong += p[3] != 255 || p[0] != pixel(x + 20, y, 0) || p[1] != pixel(x + 20, y, 1);
+    }
+  CHECK(wrong == 0);
+  img_free(im);
+  cJSON_Delete(root);
+  http_free(&r);
+
+  /* the choice of instances reaches the detector: classes, score, count */
+  CHECK(post_instances("?class=dog", png, png_len, &r) == 0);
+  root = instances_json(&r, &list);
+  CHECK(cJSON_GetArraySize(list) == 1 && !strcmp(class_of(cJSON_GetArrayItem(list, 0)), "dog"));
+  cJSON_Delete(root);
+  http_free(&r);
+  CHECK(post_instances("?class=dog,person&class=dog", png, png_len, &r) == 0);
+  root = instances_json(&r, &list);
+  CHECK(cJSON_GetArraySize(list) == 2 && s->dopts.n_classes == 2);
+  cJSON_Delete(root);
+  http_free(&r);
+  CHECK(post_instances("?class=", png, png_len, &r) == 0); /* a form's blank field: any */
+  root = instances_json(&r, &list);
+  CHECK(cJSON_GetArraySize(list) == 2 && s->dopts.n_classes == 0);
+  cJSON_Delete(root);
+  http_free(&r);
+  CHECK(post_instances("?class=cat", png, png_len, &r) == 0);
+  root = instances_json(&r, &list);
+  CHECK(root && cJSON_IsArray(list) && cJSON_GetArraySize(list) == 0);
+  cJSON_Delete(root);
+  http_free(&r);
+  CHECK(post_instances("?min_score=0.6", png, png_len, &r) == 0);
+  root = instances_json(&r, &list);
+  CHECK(cJSON_GetArraySize(list) == 1 && fabs(s->dopts.min_score - 0.6) < 1e-6);
+  cJSON_Delete(root);
+  http_free(&r);
+  /* as form fields, max_instances after the file */
+  const char *before[] = {"class", "person, dog", NULL}, *after[] = {"max_instances", "1", NULL};
+  size_t n;
+  char *body = form(before, png, png_len, after, &n);
+  CHECK(post_to("/api/instances", "", "multipart/form-data; boundary=XyZ", body, n, &r) == 0);
+  root = instances_json(&r, &list);
+  CHECK(cJSON_GetArraySize(list) == 1 && s->dopts.max_instances == 1);
+  cJSON_Delete(root);
+  http_free(&r);
+  free(body);
+}
+
+static void test_instances_errors(void) {
+  static const char *const bad[] = {
+      "?class=unicorn", "?class=person,unicorn", "?class", "?min_score=2", "?min_score=0",
+      "?min_score=abc",
+      "?max_instances=0", "?max_instances=3", /* over the server's 2 */
+      "?max_instances=x", "?crop=maybe", "?subject=person", "?format=png", "?bg_color=fff",
+      "?channels=alpha", "?size=preview", "?colour=red"};
+  http_resp r;
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    CHECK(post_instances(bad[i], png, png_len, &r) == 0);
+    if (!is_error(&r, 400, "bad_parameter")) fprintf(stderr, "  for %s\n", bad[i]);
+    CHECK(is_error(&r, 400, "bad_parameter"));
+    http_free(&r);
+  }
+  CHECK(post_instances("?class=unicorn", png, png_len, &r) == 0 && strstr(r.body, "unicorn"));
+  http_free(&r);
+  CHECK(post_instances("?format=png", png, png_len, &r) == 0 &&
+        strstr(r.body, "/api/remove"));
+  http_free(&r);
+  /* broken bodies */
+  CHECK(post_instances("", png, png_len / 2, &r) == 0 && is_error(&r, 400, "damaged_image"));
+  http_free(&r);
+  CHECK(post_instances("", "", 0, &r) == 0 && is_error(&r, 400, "no_image"));
+  http_free(&r);
+  CHECK(post_instances("", "not an image", 12, &r) == 0 &&
+        is_error(&r, 415, "unsupported_image"));
+  http_free(&r);
+  const char *broken = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\""
+                       "\r\n\r\n\x89PNG";
+  CHECK(post_to("/api/instances", "", "multipart/form-data; boundary=XyZ", broken,
+                strlen(broken), &r) == 0);
+  CHECK(r.status == 400 && strstr(r.body, "\"error\""));
+  http_free(&r);
+  size_t n;
+  const char *fields[] = {"foreground", "false", NULL};
+  char *body = form_bg(fields, png, png_len, png, png_len, NULL, &n);
+  CHECK(post_to("/api/instances", "", "multipart/form-data; boundary=XyZ", body, n, &r) == 0 &&
+        is_error(&r, 400, "bad_parameter") && strstr(r.body, "bg_image_file"));
+  http_free(&r);
+  free(body);
+  /* class, min_score and the rest are /api/instances's */
+  CHECK(post_raw("?class=person", "image/png", png, png_len, &r) == 0 &&
+        is_error(&r, 400, "bad_parameter") && strstr(r.body, "/api/instances"));
+  http_free(&r);
+  CHECK(get("GET", "/api/instances", &r) == 0 && is_error(&r, 405, "method_not_allowed"));
+  char v[50];
+  CHECK(http_header(&r, "Allow", v, sizeof v) && !strcmp(v, "POST"));
+  http_free(&r);
+}
+
+static void test_subject(stub *s) {
+  http_resp r;
+  /* the person alone: the mask is kept to its box */
+  CHECK(post_raw("?subject=person&channels=alpha", "image/png", png, png_len, &r) == 0);
+  CHECK(r.status == 200 && png_color_type(&r) == 0);
+  CHECK(s->subject && !strcmp(s->subject, "person"));
+  ct_img *im = decode(&r, 0);
+  CHECK(im && im->width == W && im->height == H);
+  int wrong = 0;
+  for (int y = 0; im && y < H; y++)
+    for (int x = 0; x < W; x++)
+      wrong += im->data[(y * W + x) * 3] != (x >= 20 ? pixel(x, y, 0) : 0);
+  CHECK(wrong == 0);
+  img_free(im);
+  http_free(&r);
+  const char *fields[] = {"subject", "largest", NULL};
+  size_t n;
+  char *body = form(fields, png, png_len, NULL, &n);
+  CHECK(post_form(body, n, &r) == 0 && r.status == 200);
+  CHECK(s->subject && !strcmp(s->subject, "largest"));
+  http_free(&r);
+  free(body);
+  CHECK(post_raw("", "image/png", png, png_len, &r) == 0 && r.status == 200 && !s->subject);
+  http_free(&r);
+  CHECK(post_raw("?subject=unicorn", "image/png", png, png_len, &r) == 0 &&
+        is_error(&r, 400, "bad_parameter") && strstr(r.body, "unicorn"));
+  http_free(&r);
+  CHECK(post_raw("?subject=Person", "image/png", png, png_len, &r) == 0 &&
+        is_error(&r, 400, "bad_parameter"));
+  http_free(&r);
+}
+
+/* A second server whose engine has no detector: what needs one gets 501 no_detector. */
+static void test_no_detector(const sv_engine *with) {
+  sv_engine engine = *with;
+  engine.detector = NULL;
+  sv_config cfg;
+  sv_config_init(&cfg);
+  cfg.port = 0;
+  cfg.quiet = 1;
+  sv_server *srv;
+  char err[300];
+  if (sv_start(&cfg, &engine, &srv, err, sizeof err)) {
+    fprintf(stderr, "cannot start the second server: %s\n", err);
+    CHECK(0);
+    return;
+  }
+  int main_port = port;
+  port = sv_port(srv);
+  http_resp r;
+  CHECK(post_instances("", png, png_len, &r) == 0 && is_error(&r, 501, "no_detector"));
+  CHECK(strstr(r.body, "detector") && strstr(r.body, "/api/instances"));
+  http_free(&r);
+  CHECK(post_raw("?subject=person", "image/png", png, png_len, &r) == 0 &&
+        is_error(&r, 501, "no_detector"));
+  http_free(&r);
+  const char *fields[] = {"subject", "all", NULL};
+  size_t n;
+  char *body = form(NULL, png, png_len, fields, &n); /* a field after the file */
+  CHECK(post_form(body, n, &r) == 0 && is_error(&r, 501, "no_detector"));
+  http_free(&r);
+  free(body);
+  CHECK(post_raw("?subject=unicorn", "image/png", png, png_len, &r) == 0 &&
+        is_error(&r, 400, "bad_parameter")); /* a bad value is still a bad value */
+  http_free(&r);
+  CHECK(post_raw("", "image/png", png, png_len, &r) == 0 && r.status == 200);
+  http_free(&r);
+  CHECK(get("GET", "/healthz", &r) == 0 && r.status == 200 && strstr(r.body, "\"detector\":null"));
+  http_free(&r);
+  sv_stop(srv);
+  port = main_port;
 }
 
 typedef struct pending {
@@ -544,6 +895,10 @@ static void test_queue_full(stub *s) {
   http_resp r;
   char v[50];
   CHECK(http_send(port, req, n, &r) == 0 && is_error(&r, 503, "queue_full"));
+  CHECK(http_header(&r, "Retry-After", v, sizeof v) && atoi(v) >= 1);
+  http_free(&r);
+  /* /api/instances is admitted by the same count */
+  CHECK(post_instances("", png, png_len, &r) == 0 && is_error(&r, 503, "queue_full"));
   CHECK(http_header(&r, "Retry-After", v, sizeof v) && atoi(v) >= 1);
   http_free(&r);
   CHECK(get("GET", "/healthz", &r) == 0 && r.status == 200);
@@ -607,7 +962,7 @@ int main(void) {
   stub s = {.closed = 0};
   pthread_mutex_init(&s.lock, NULL);
   pthread_cond_init(&s.cond, NULL);
-  sv_engine engine = {stub_mask, &s, "stub"};
+  sv_engine engine = {stub_mask, stub_instances, &s, "stub", "stub-detector"};
   sv_config cfg;
   sv_config_init(&cfg);
   cfg.port = 0;
@@ -616,6 +971,7 @@ int main(void) {
   cfg.max_body = 64 * 1024;
   cfg.max_pixels = 10000;
   cfg.quiet = 1;
+  cfg.max_instances = 2;
   sv_server *srv;
   char err[300];
   if (sv_start(&cfg, &engine, &srv, err, sizeof err)) {
@@ -634,6 +990,10 @@ int main(void) {
   test_bad_requests();
   test_limits(cfg.max_body);
   test_routes();
+  test_instances(&s);
+  test_instances_errors();
+  test_subject(&s);
+  test_no_detector(&engine);
   test_queue_full(&s);
   test_graceful_stop(&s, srv);
 

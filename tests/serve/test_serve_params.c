@@ -1,8 +1,9 @@
-/* The parameters of POST /api/remove: names, values, colours, booleans and the checks made
- * when they are all known. */
+/* The parameters of POST /api/remove and /api/instances: names, values, colours, booleans,
+ * the checks made when they are all known, which endpoint takes which; and base64. */
 #include <string.h>
 
 #include "check.h"
+#include "serve/base64.h"
 #include "serve/params.h"
 
 static int set(sv_params *p, const char *name, const char *value) {
@@ -197,7 +198,80 @@ static void test_formats_finish(void) {
   CHECK(sv_params_finish(&p, err, sizeof err) == 0 && p.format == SV_FMT_PNG);
 }
 
+static void test_subject(void) {
+  sv_params p;
+  sv_params_init(&p);
+  CHECK(!sv_params_need_detector(&p));
+  CHECK(set(&p, "subject", "person") == 0 && p.opts.subject && !strcmp(p.opts.subject, "person"));
+  CHECK(sv_params_need_detector(&p));
+  CHECK(set(&p, "subject", "largest") == 0 && !strcmp(p.opts.subject, "largest"));
+  CHECK(set(&p, "subject", "all") == 0 && !strcmp(p.opts.subject, "all"));
+  CHECK(set(&p, "subject", "traffic light") == 0 && !strcmp(p.opts.subject, "traffic light"));
+  const char *bad[] = {"unicorn", "Person", "persons", "all,person"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    CHECK(set(&p, "subject", bad[i]) != 0);
+    CHECK(!strcmp(p.opts.subject, "traffic light")); /* left as it was */
+  }
+  CHECK(set(&p, "subject", NULL) != 0);
+  CHECK(set(&p, "subject", "") == 0 && !p.opts.subject); /* a blank form field: none */
+  char err[400];
+  CHECK(sv_param_set(&p, "class", "person", err, sizeof err) != 0 && strstr(err, "/api/instances"));
+  CHECK(set(&p, "min_score", "0.5") != 0 && set(&p, "crop", "1") != 0);
+}
+
+static void test_instances(void) {
+  sv_params p;
+  sv_params_init(&p);
+  sv_params_for_instances(&p);
+  CHECK(sv_params_need_detector(&p));
+  CHECK(p.n_classes == 0 && p.min_score == 0 && p.max_instances == 0 && !p.crop);
+  CHECK(set(&p, "class", "person") == 0 && p.n_classes == 1 && p.classes[0] == 0);
+  CHECK(set(&p, "class", " dog ,person,, cat") == 0 && p.n_classes == 3);
+  CHECK(p.classes[1] == ct_class_id("dog") && p.classes[2] == ct_class_id("cat"));
+  CHECK(set(&p, "class", "dog,unicorn") != 0);
+  CHECK(set(&p, "min_score", "0.25") == 0 && p.min_score == 0.25f);
+  CHECK(set(&p, "min_score", "1") == 0 && p.min_score == 1.0f);
+  const char *bad_scores[] = {"0", "-0.1", "1.01", "", "x", "0.5x", "nan"};
+  for (size_t i = 0; i < sizeof bad_scores / sizeof *bad_scores; i++)
+    CHECK(set(&p, "min_score", bad_scores[i]) != 0);
+  CHECK(set(&p, "max_instances", "7") == 0 && p.max_instances == 7);
+  CHECK(set(&p, "max_instances", "0") != 0 && set(&p, "max_instances", "101") != 0);
+  CHECK(set(&p, "max_instances", "-1") != 0 && set(&p, "max_instances", "3a") != 0);
+  CHECK(set(&p, "crop", NULL) == 0 && p.crop == 1);
+  CHECK(set(&p, "crop", "off") == 0 && p.crop == 0);
+  /* remove's quality parameters apply, its output ones do not */
+  CHECK(set(&p, "matting", "fast") == 0 && set(&p, "tiles", "1") == 0);
+  CHECK(set(&p, "quality", "fast") == 0 && set(&p, "foreground", "0") == 0);
+  const char *remove_only[] = {"subject", "format", "bg_color", "channels", "mask_only", "size"};
+  char err[400];
+  for (size_t i = 0; i < sizeof remove_only / sizeof *remove_only; i++) {
+    CHECK(sv_param_set(&p, remove_only[i], "png", err, sizeof err) != 0);
+    CHECK(strstr(err, "/api/remove") != NULL);
+  }
+  CHECK(sv_param_set(&p, "colour", "red", err, sizeof err) != 0 && strstr(err, "min_score") &&
+        !strstr(err, "bg_color"));
+  CHECK(sv_params_finish(&p, err, sizeof err) == 0);
+  p.has_bg_image = 1;
+  CHECK(sv_params_finish(&p, err, sizeof err) != 0 && strstr(err, "bg_image_file"));
+}
+
+static void test_base64(void) {
+  const char *in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar", "\xff\xfe\x00"};
+  const char *out[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy", "//4A"};
+  size_t lens[] = {0, 1, 2, 3, 4, 5, 6, 3};
+  for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
+    char buf[16] = {0};
+    CHECK(sv_base64_len(lens[i]) == strlen(out[i]));
+    sv_base64_encode((const uint8_t *)in[i], lens[i], buf);
+    if (strcmp(buf, out[i])) fprintf(stderr, "base64 of #%zu: '%s', not '%s'\n", i, buf, out[i]);
+    CHECK(!strcmp(buf, out[i]));
+  }
+}
+
 int main(void) {
+  test_subject();
+  test_instances();
+  test_base64();
   test_colors();
   test_bools();
   test_defaults();

@@ -2,8 +2,11 @@
 // a non-image is refused with the server's message; the example photo uploaded through the
 // file input gives a cutout whose downloaded PNG has the same alpha as the API's answer for
 // the same image and options; "mask only" gives that alpha as a grey PNG; the slider moves
-// the split; nothing is loaded from elsewhere. A screenshot is saved as
-// <build>/test-artifacts/web.png.
+// the split; with the detector (models/centernet.json), "one cutout per person or object"
+// shows the portrait's one person with its class and score, and its download has the API's
+// alpha for the same request, and "People only" gives the API's subject=person alpha;
+// nothing is loaded from elsewhere. Screenshots are saved as
+// <build>/test-artifacts/web.png and web-instances.png.
 //   node web_model.js path/to/cutout
 'use strict';
 const fs = require('fs');
@@ -18,6 +21,7 @@ const src = process.env.CUTOUT_SOURCE_DIR || path.resolve(__dirname, '../..');
 const bin = process.env.CUTOUT_BINARY_DIR || path.dirname(cutout);
 const model = path.join(src, 'models/isnet-fp16.onnx');
 const photo = path.join(src, 'examples/portrait-curls.jpg');
+const detector = path.join(src, 'models/centernet.json');
 
 function skip(why) {
   console.log(`SKIP: ${why}`);
@@ -59,14 +63,18 @@ function startServer() {
   });
 }
 
-async function apiCutout(base, fields) {
+async function apiPost(base, route, fields) {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   form.append('file', new Blob([fs.readFileSync(photo)], { type: 'image/jpeg' }),
     path.basename(photo));
-  const resp = await fetch(`${base}/api/remove`, { method: 'POST', body: form });
+  const resp = await fetch(`${base}${route}`, { method: 'POST', body: form });
   if (!resp.ok) throw new Error(`the API answered ${resp.status}: ${await resp.text()}`);
-  return Buffer.from(await resp.arrayBuffer());
+  return resp;
+}
+
+async function apiCutout(base, fields) {
+  return Buffer.from(await (await apiPost(base, '/api/remove', fields)).arrayBuffer());
 }
 
 function maxDiff(a, b) {
@@ -76,8 +84,8 @@ function maxDiff(a, b) {
   return m;
 }
 
-async function download(page, tmp) {
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+async function download(page, tmp, selector = '#download') {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
   const file = path.join(tmp, dl.suggestedFilename());
   await dl.saveAs(file);
   return { name: dl.suggestedFilename(), bytes: fs.readFileSync(file) };
@@ -155,6 +163,52 @@ async function main() {
     check('"mask only" downloads a grey PNG', mask.channels === 1, `${mask.channels} channels`);
     const dm = maxDiff(mask.data, apiAlpha);
     check('the mask equals the cutout\'s alpha', dm === 0, `max difference ${dm}`);
+
+    await page.uncheck('input[name=mask_only]');
+    await page.waitForSelector('body[data-state=done]', { timeout: 120000 });
+
+    if (!fs.existsSync(detector)) {
+      console.log(`skipped: the instances and the subject (${detector} is missing)`);
+      check('no instances button without the detector',
+        await page.isHidden('#instances-run'));
+    } else {
+      // one cutout per person or object
+      check('the instances button is offered', await page.isVisible('#instances-run'));
+      await page.click('#instances-run');
+      await page.waitForSelector('body[data-instances=done]', { timeout: 120000 });
+      const items = await page.$$('#instance-list .instance');
+      const caption = items.length ? await items[0].textContent() : '';
+      check('one instance shown, a person with its score', items.length === 1 &&
+        /person · \d+%/.test(caption), `${items.length}: ${caption.trim()}`);
+      check('its thumbnail is shown', await page.$eval('#instance-list img',
+        (img) => img.complete && img.naturalWidth > 0));
+      await page.screenshot({ path: path.join(artifacts, 'web-instances.png') });
+      const inst = await download(page, tmp, '#instance-list a');
+      check('its download is named after the photo and the class',
+        inst.name === 'portrait-curls.person-1.png', inst.name);
+      const got = decodePng(inst.bytes);
+      const answer = await (await apiPost(base, '/api/instances', { crop: 'true',
+        matting: 'full' })).json();
+      const want = decodePng(Buffer.from(answer.instances[0].png, 'base64'));
+      const [, , cw, ch] = answer.instances[0].crop;
+      check('an RGBA PNG of the crop\'s size', got.channels === 4 && got.width === cw &&
+        got.height === ch, `${got.width}x${got.height} vs ${cw}x${ch}`);
+      const da = maxDiff(channel(got, 3), channel(want, 3));
+      check('its alpha is the API\'s for the same request', da === 0, `max difference ${da}`);
+      const ga = channel(got, 3);
+      check('opaque on the person, clear beside',
+        ga.includes(255) && ga.includes(0));
+
+      // the subject of the ordinary cutout
+      await page.selectOption('select[name=subject]', 'person');
+      await page.waitForSelector('body[data-state=done]', { timeout: 120000 });
+      const subj = decodePng((await download(page, tmp)).bytes);
+      const apiSubj = decodePng(await apiCutout(base, { subject: 'person', matting: 'full' }));
+      const ds = maxDiff(channel(subj, 3), channel(apiSubj, 3));
+      check('"People only" gives the API\'s subject=person alpha', ds === 0,
+        `max difference ${ds}`);
+      check('which is not the whole cutout\'s', maxDiff(channel(subj, 3), pageAlpha) > 0);
+    }
 
     check('nothing is loaded from elsewhere', foreign.length === 0, foreign.join(' '));
     // the refused fake image is logged by the browser as a failed request: the only error
