@@ -11,9 +11,12 @@
  * it; a scene where someone is less than 40% visible is drawn again. The detector and the
  * masks then see only the composite.
  *
- *   bench_street [--scenes N] [--seed S] [--size WxH] [--fast] [--save DIR]
+ *   bench_street [--scenes N] [--seed S] [--size WxH] [--fast] [--boxes] [--min-score S]
+ *                [--save DIR]
  *
- * --fast masks each instance with the global pass alone (ct_remove_options_fast); --save
+ * --fast masks each instance with the global pass alone (ct_remove_options_fast); --boxes
+ * matches the detector's boxes with the true masks' boxes (no masks made); --min-score is
+ * the detector's threshold (default CT_DETECT_MIN_SCORE); --save
  * writes each scene, its true labels and the found ones as PNGs. Run from the source folder
  * (or set CUTOUT_SOURCE_DIR); the models as the tests find them (models/). */
 #include <dirent.h>
@@ -175,6 +178,25 @@ static double iou(const uint8_t *a, const uint8_t *b, size_t n) {
   return uni ? (double)inter / uni : 0;
 }
 
+/* m (W x H) set to 255 inside the box, 0 outside. */
+static void box_mask(uint8_t *m, int W, int H, double x0, double y0, double x1, double y1) {
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      m[(size_t)y * W + x] = x + 0.5 >= x0 && x + 0.5 < x1 && y + 0.5 >= y0 && y + 0.5 < y1 ? 255 : 0;
+}
+
+/* m (W x H) replaced by the box of its pixels >= 128. */
+static void truth_box(uint8_t *m, int W, int H) {
+  int x0 = W, y0 = H, x1 = -1, y1 = -1;
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      if (m[(size_t)y * W + x] >= 128) {
+        x0 = x < x0 ? x : x0, x1 = x > x1 ? x : x1;
+        y0 = y < y0 ? y : y0, y1 = y > y1 ? y : y1;
+      }
+  box_mask(m, W, H, x0, y0, x1 + 1, y1 + 1);
+}
+
 /* A label image (0 background, k the k-th mask where it is >= 128) into path. */
 static void save_labels(const char *path, uint8_t **masks, int n, int W, int H) {
   ct_img *l = img_new(W, H, 1);
@@ -188,7 +210,8 @@ static void save_labels(const char *path, uint8_t **masks, int n, int W, int H) 
 }
 
 int main(int argc, char **argv) {
-  int scenes = 24, W = 1600, H = 900, fast = 0;
+  int scenes = 24, W = 1600, H = 900, fast = 0, boxes = 0;
+  float min_score = 0;
   unsigned long long seed = 1;
   const char *save = NULL;
   for (int i = 1; i < argc; i++) {
@@ -203,9 +226,13 @@ int main(int argc, char **argv) {
       save = argv[++i];
     } else if (!strcmp(a, "--fast")) {
       fast = 1;
+    } else if (!strcmp(a, "--boxes")) {
+      boxes = 1;
+    } else if (!strcmp(a, "--min-score") && v) {
+      min_score = (float)atof(argv[++i]);
     } else {
       fprintf(stderr, "usage: bench_street [--scenes N] [--seed S] [--size WxH] [--fast] "
-                      "[--save DIR]\n(run from the source folder, or set CUTOUT_SOURCE_DIR)\n");
+                      "[--boxes] [--min-score S] [--save DIR]\n(run from the source folder, or set CUTOUT_SOURCE_DIR)\n");
       return 2;
     }
   }
@@ -275,7 +302,7 @@ int main(int argc, char **argv) {
   else ct_remove_options_init(&opts);
   opts.mask_only = 1;
   int person = ct_class_id("person");
-  ct_detect_options dopts = {.classes = &person, .n_classes = 1};
+  ct_detect_options dopts = {.classes = &person, .n_classes = 1, .min_score = min_score};
   syn_rng r;
   syn_rng_seed(&r, seed);
   long tp = 0, fp = 0, fn = 0, people = 0, found = 0;
@@ -290,8 +317,15 @@ int main(int argc, char **argv) {
     if (ct_detect(det, sc.photo, &dopts, &dt, &n, &err)) die("detecting", err.message);
     double t1 = bench_now();
     ct_image **masks = calloc((size_t)(n > 0 ? n : 1), sizeof *masks);
-    if (n && ct_instance_masks(model, sc.photo, dt, n, &opts, masks, &err))
+    if (boxes) { /* the boxes alone, matched against the true masks' boxes */
+      for (int j = 0; j < n; j++) {
+        masks[j] = img_new(W, H, 1);
+        box_mask(masks[j]->data, W, H, dt[j].x0, dt[j].y0, dt[j].x1, dt[j].y1);
+      }
+      for (int i = 0; i < sc.people; i++) truth_box(sc.truth[i], W, H);
+    } else if (n && ct_instance_masks(model, sc.photo, dt, n, &opts, masks, &err)) {
       die("masking", err.message);
+    }
     double t2 = bench_now();
     t_det += t1 - t0, t_mask += t2 - t1;
     worst_s = fmax(worst_s, t2 - t0);

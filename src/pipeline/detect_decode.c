@@ -25,30 +25,60 @@ static float peak_score(const float *heat, int h, int w, int classes, int y, int
   return v;
 }
 
+/* worse(a, b): a ranks after b (lower score, or the same score at a later index). */
+static int worse(const peak *a, const peak *b) {
+  return a->score < b->score || (a->score == b->score && a->index > b->index);
+}
+
+/* The heap h[0..n) keeps its worst peak at the top. */
+static void sift_down(peak *h, size_t n, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    if (l < n && worse(&h[l], &h[m])) m = l;
+    if (r < n && worse(&h[r], &h[m])) m = r;
+    if (m == i) return;
+    peak t = h[i];
+    h[i] = h[m];
+    h[m] = t;
+    i = m;
+  }
+}
+
+static void sift_up(peak *h, size_t i) {
+  while (i > 0 && worse(&h[i], &h[(i - 1) / 2])) {
+    peak t = h[i];
+    h[i] = h[(i - 1) / 2];
+    h[(i - 1) / 2] = t;
+    i = (i - 1) / 2;
+  }
+}
+
 int det_decode_centernet(const float *heat, const float *wh, int h, int w, int classes,
                          float stride, int k, det_box *out) {
   int64_t total = (int64_t)h * w * classes;
   if (k > total) k = (int)total;
   if (k <= 0) return 0;
-  /* the positive peaks, sorted; (a sigmoid's scores: none is below 0) */
-  size_t n = 0, cap = 1024;
-  peak *p = malloc(cap * sizeof *p);
+  /* the best k positive peaks, in a heap whose top is the worst of them (a sigmoid's scores:
+   * none is below 0); in index order, a value no better than that top cannot enter, so most
+   * values skip the 3x3 test */
+  size_t n = 0;
+  peak *p = malloc((size_t)k * sizeof *p);
   if (!p) return -1;
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++)
       for (int c = 0; c < classes; c++) {
-        float s = peak_score(heat, h, w, classes, y, x, c);
-        if (!(s > 0)) continue;
-        if (n == cap) {
-          peak *q = realloc(p, 2 * cap * sizeof *p);
-          if (!q) {
-            free(p);
-            return -1;
-          }
-          p = q;
-          cap *= 2;
+        float v = heat[((int64_t)y * w + x) * classes + c];
+        if (!(v > 0) || (n == (size_t)k && v <= p[0].score)) continue;
+        float sc = peak_score(heat, h, w, classes, y, x, c);
+        if (!(sc > 0)) continue;
+        peak q = {sc, ((int64_t)y * w + x) * classes + c};
+        if (n < (size_t)k) {
+          p[n] = q;
+          sift_up(p, n++);
+        } else {
+          p[0] = q;
+          sift_down(p, n, 0);
         }
-        p[n++] = (peak){s, ((int64_t)y * w + x) * classes + c};
       }
   qsort(p, n, sizeof *p, by_score);
   int m = 0;
