@@ -17,9 +17,12 @@
 
 /* A crop whose mask still holds the subject at one of its inner borders (on over TOUCH_SHARE
  * of that border's pixels, alpha >= 128) grows on that side by the margin and is cut out
- * again, up to GROW_ROUNDS times: hair that spreads past the box is not cut straight. */
+ * again, GROW_ROUNDS times at most: hair that spreads past the box is not cut straight. One
+ * round: the same masks as three on the example portraits side by side; on bench_street's
+ * crowds (where a neighbour always reaches the border) F1 0.800 against 0.775, mean IoU
+ * 0.939 against 0.936, 1.79 s a photo against 2.00 s. */
 #define TOUCH_SHARE 0.02
-#define GROW_ROUNDS 3
+#define GROW_ROUNDS 1
 
 typedef struct crop_rect {
   int x, y, w, h;    /* the crop in the photo */
