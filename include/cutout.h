@@ -349,7 +349,9 @@ typedef struct ct_detect_options {
   int n_classes;
   int single_pass;    /* 1: the whole photo in one pass only (no windows: see ct_detect) */
 } ct_detect_options;
-#define CT_DETECT_MIN_SCORE 0.3f
+/* 0.25: on bench_street's crowds, boxes matched at IoU 0.5 give F1 0.841 (0.787 at 0.3, 0.839
+ * at 0.2, 0.829 at 0.22) */
+#define CT_DETECT_MIN_SCORE 0.25f
 #define CT_DETECT_MAX_OVERLAP 0.5f
 #define CT_DETECT_MAX 100
 
