@@ -71,7 +71,7 @@ int sv_set_max_instances(sv_params *p, const char *name, const char *v, char *er
   char *end = NULL;
   errno = 0;
   long n = v && *v >= '0' && *v <= '9' ? strtol(v, &end, 10) : 0;
-  if (!v || end == v || *end || errno || n < 1 || n > CT_DETECT_MAX)
+  if (!end || end == v || *end || errno || n < 1 || n > CT_DETECT_MAX)
     return sv_param_fail(err, errlen, "%s is a number from 1 to %d, not '%.64s'", name,
                          CT_DETECT_MAX, v ? v : "");
   p->max_instances = (int)n;
