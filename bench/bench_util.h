@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "image/image.h"
+#include "nn/nn.h"
 
 extern char **environ;
 
@@ -82,6 +83,22 @@ static inline ct_img *bench_side_by_side(const char *const *photos, int n, int h
                part[i]->data + (size_t)y * part[i]->width * 3, (size_t)part[i]->width * 3);
   for (int i = 0; i < n && i < 8; i++) img_free(part[i]);
   return out;
+}
+
+/* A float32 tensor of dims[4] read from the raw file path (as bench_write_input writes it);
+ * NULL after saying why. */
+static inline nn_tensor *bench_read_input(const char *path, const int64_t dims[4]) {
+  nn_err err = {0};
+  nn_tensor *x = nn_tensor_new(NN_F32, 4, dims, &err);
+  FILE *f = fopen(path, "rb");
+  int ok = x && f && fread(x->data, 1, nn_nbytes(x), f) == nn_nbytes(x);
+  if (f) fclose(f);
+  if (!ok) {
+    fprintf(stderr, "bench: cannot read input %s\n", path);
+    nn_tensor_free(x);
+    return NULL;
+  }
+  return x;
 }
 
 /* Runs argv (with env_extra, "NAME=VALUE" strings or NULL, added to the environment) with its

@@ -92,13 +92,8 @@ static int worker(const char *det, const char *input, int runs, int threads, int
     return 1;
   }
   int64_t dims[4] = {1, SIZE, SIZE, 3};
-  nn_tensor *x = nn_tensor_new(NN_F32, 4, dims, &err);
-  FILE *f = fopen(input, "rb");
-  if (!x || !f || fread(x->data, 1, nn_nbytes(x), f) != nn_nbytes(x)) {
-    fprintf(stderr, "bench: cannot read input %s\n", input);
-    return 1;
-  }
-  fclose(f);
+  nn_tensor *x = bench_read_input(input, dims);
+  if (!x) return 1;
   static double times[MAX_TIMES + 1], decode[MAX_TIMES + 1];
   det_box box[DECODED];
   for (int r = 0; r <= runs; r++) {

@@ -52,13 +52,8 @@ static int worker(const char *model, const char *input, int runs, int threads, i
   const nn_tensor *declared = &g->values[g->inputs[0]].t;
   if (declared->ndim == 4 && declared->dims[2] > 0) dims[2] = declared->dims[2];
   if (declared->ndim == 4 && declared->dims[3] > 0) dims[3] = declared->dims[3];
-  nn_tensor *x = nn_tensor_new(NN_F32, 4, dims, &err);
-  FILE *f = fopen(input, "rb");
-  if (!x || !f || fread(x->data, 1, nn_nbytes(x), f) != nn_nbytes(x)) {
-    fprintf(stderr, "bench: cannot read input %s\n", input);
-    return 1;
-  }
-  fclose(f);
+  nn_tensor *x = bench_read_input(input, dims);
+  if (!x) return 1;
   printf("times_ms");
   for (int r = 0; r <= runs; r++) {
     nn_tensor *out[16] = {0};

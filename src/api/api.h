@@ -1,6 +1,8 @@
-/* Shared by the library's API files: error reporting and code mapping. */
+/* Shared by the library's API files: error reporting, code mapping and the clock. */
 #ifndef CUTOUT_API_H
 #define CUTOUT_API_H
+#include <time.h>
+
 #include "cutout.h"
 #include "nn/error.h"
 
@@ -15,5 +17,12 @@ ct_status ct_check_plane(const ct_image *photo, const ct_image *plane, const cha
 ct_status ct_from_nn(ct_error *err, const nn_err *e);
 /* Maps an image module code and message into err. */
 ct_status ct_from_img(ct_error *err, int img_code, const char *msg);
+
+/* Seconds on the monotonic clock: the stages' times in ct_remove_stats. */
+static inline double ct_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
 
 #endif

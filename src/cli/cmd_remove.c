@@ -31,6 +31,28 @@ static void *load_model(void *arg) {
   return NULL;
 }
 
+/* What each stage of the cutout did (stats), on one line. */
+static void print_stages(const ct_remove_options *opts, const ct_remove_stats *stats) {
+  if (opts->subject) {
+    printf("subject %s: %d found, %d kept (detector %.2f s, masks %.2f s)", opts->subject,
+           stats->instances_found, stats->instances_kept, stats->detect_s, stats->instances_s);
+    return;
+  }
+  printf("global pass %.2f s", stats->global_s);
+  if (stats->unsure_stretched >= 0 && stats->unsure_fitted >= 0)
+    printf(" (%s: %.1f%% of the stretched mask unsure, %.1f%% of the letterboxed)",
+           stats->framing == CT_FRAMING_FIT ? "letterboxed" : "stretched",
+           100 * stats->unsure_stretched, 100 * stats->unsure_fitted);
+  else if (stats->framing == CT_FRAMING_FIT)
+    printf(" (letterboxed)");
+  if (stats->tiles_total)
+    printf("; tiles: %d run, %d skipped of %d (%.2f s)", stats->tiles_run,
+           stats->tiles_total - stats->tiles_run, stats->tiles_total, stats->tiles_s);
+  if (opts->matting)
+    printf("; matting %.2f s (%ld unknown pixels, %d iterations, residual %.1e)",
+           stats->matting_s, stats->unknown, stats->iterations, stats->residual);
+}
+
 int cmd_remove(int argc, char **argv) {
   const char *in = NULL, *out = NULL, *model_path = NULL, *debug_dir = NULL;
   int quiet = 0, positional = 0, taken;
@@ -123,28 +145,10 @@ int cmd_remove(int argc, char **argv) {
             ct_class_id(opts.subject) >= 0
                 ? "the detector found no instance of the subject: the cutout is empty"
                 : "the detector found nothing: the ordinary cutout");
-  if (!quiet && opts.subject) {
-    printf("photo %.2f s, model %.2f s (%s), subject %s: %d found, %d kept (detector %.2f s, "
-           "masks %.2f s)",
-           t_photo, ml.seconds, ct_model_cache_note(model), opts.subject,
-           stats.instances_found, stats.instances_kept, stats.detect_s, stats.instances_s);
-    printf("\n%s -> %s (%dx%d, %.2f s)\n", in, out, ct_image_width(result),
-           ct_image_height(result), cli_now() - t0);
-  } else if (!quiet) {
-    printf("photo %.2f s, model %.2f s (%s), global pass %.2f s", t_photo, ml.seconds,
-           ct_model_cache_note(model), stats.global_s);
-    if (stats.unsure_stretched >= 0 && stats.unsure_fitted >= 0)
-      printf(" (%s: %.1f%% of the stretched mask unsure, %.1f%% of the letterboxed)",
-             stats.framing == CT_FRAMING_FIT ? "letterboxed" : "stretched",
-             100 * stats.unsure_stretched, 100 * stats.unsure_fitted);
-    else if (stats.framing == CT_FRAMING_FIT)
-      printf(" (letterboxed)");
-    if (stats.tiles_total)
-      printf("; tiles: %d run, %d skipped of %d (%.2f s)", stats.tiles_run,
-             stats.tiles_total - stats.tiles_run, stats.tiles_total, stats.tiles_s);
-    if (opts.matting)
-      printf("; matting %.2f s (%ld unknown pixels, %d iterations, residual %.1e)",
-             stats.matting_s, stats.unknown, stats.iterations, stats.residual);
+  if (!quiet) {
+    printf("photo %.2f s, model %.2f s (%s), ", t_photo, ml.seconds,
+           ct_model_cache_note(model));
+    print_stages(&opts, &stats);
     printf("\n%s -> %s (%dx%d, %.2f s)\n", in, out, ct_image_width(result),
            ct_image_height(result), cli_now() - t0);
   }

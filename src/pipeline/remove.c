@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "api/api.h"
 #include "image/image.h"
@@ -147,23 +146,17 @@ static ct_status write_decisions(const char *dir, const ct_image *photo, const c
   return CT_OK;
 }
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* The mask of the photo: the global pass, then the tile pass, the refiner and the matting
  * as opts ask (tiles: whether the tile pass runs). */
 static ct_status photo_mask(ct_model *model, const ct_image *photo,
                             const ct_remove_options *opts, ct_remove_stats *stats, int tiles,
                             ct_img **out, ct_error *err) {
-  double t = now();
+  double t = ct_seconds();
   ct_img *mask;
   ct_status st = opts->channels ? ct_channel_mask(model, photo, &mask, err)
                                 : ct_global_mask(model, photo, opts, &mask, err);
   if (st) return st;
-  stats->global_s = now() - t;
+  stats->global_s = ct_seconds() - t;
   if (opts->debug_dir && !tiles)
     st = tile_debug_write(opts->debug_dir, "global.png", mask->data, mask->width, mask->height,
                           1, err);
@@ -173,16 +166,16 @@ static ct_status photo_mask(ct_model *model, const ct_image *photo,
   }
   if (tiles) {
     ct_img *tiled;
-    t = now();
+    t = ct_seconds();
     st = ct_tiled_mask(model, photo, mask, opts, &tiled, &stats->tiles_run, err);
     img_free(mask);
     if (st) return st;
     mask = tiled;
-    stats->tiles_s = now() - t;
+    stats->tiles_s = ct_seconds() - t;
   }
   if (opts->refiner) {
     ct_img *tri = NULL, *refined = NULL;
-    t = now();
+    t = ct_seconds();
     st = opts->trimap ? CT_OK : ct_trimap(photo, mask, opts, &tri, err);
     if (!st) st = ct_refine(opts->refiner, photo, mask, opts->trimap ? opts->trimap : tri,
                             &refined, err);
@@ -196,16 +189,16 @@ static ct_status photo_mask(ct_model *model, const ct_image *photo,
       img_free(mask);
       return st;
     }
-    stats->refine_s = now() - t;
+    stats->refine_s = ct_seconds() - t;
   }
   if (opts->matting != CT_MATTING_OFF) {
-    t = now();
+    t = ct_seconds();
     st = matte_stage(photo, opts, &mask, err);
     if (st) {
       img_free(mask);
       return st;
     }
-    stats->matting_s = now() - t;
+    stats->matting_s = ct_seconds() - t;
   }
   *out = mask;
   return CT_OK;
@@ -261,9 +254,9 @@ ct_status ct_remove(ct_model *model, const ct_image *photo, const ct_remove_opti
     *out = mask;
     return CT_OK;
   }
-  double t = now();
+  double t = ct_seconds();
   st = ct_composite(photo, mask, opts, out, err);
-  stats->composite_s = now() - t;
+  stats->composite_s = ct_seconds() - t;
   img_free(mask);
   return st;
 }

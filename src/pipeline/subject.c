@@ -2,17 +2,10 @@
  * joined into one mask. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "api/api.h"
 #include "image/image.h"
 #include "pipeline/subject.h"
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 static double box_area(const ct_detection *d) {
   return (double)(d->x1 - d->x0) * (d->y1 - d->y0);
@@ -49,9 +42,9 @@ ct_status subject_mask(ct_model *model, const ct_image *photo, const ct_remove_o
   ct_detect_options dopts = {.classes = cls >= 0 ? &cls : NULL, .n_classes = cls >= 0};
   ct_detection *d = NULL;
   int n = 0;
-  double t = now();
+  double t = ct_seconds();
   ct_status st = ct_detect(opts->detector, photo, &dopts, &d, &n, err);
-  stats->detect_s = now() - t;
+  stats->detect_s = ct_seconds() - t;
   if (st) return st;
   stats->instances_found = n;
   if (n == 0 && cls < 0) {
@@ -71,10 +64,10 @@ ct_status subject_mask(ct_model *model, const ct_image *photo, const ct_remove_o
   o.subject = NULL;
   o.detector = NULL;
   o.stats = NULL;
-  t = now();
+  t = ct_seconds();
   st = masks ? ct_instance_masks(model, photo, d, run, &o, masks, err)
              : ct_fail(err, CT_ERR_MEMORY, "out of memory");
-  stats->instances_s = now() - t;
+  stats->instances_s = ct_seconds() - t;
   /* the instances' masks add up to at most 255 (ct_instance_masks) */
   size_t px = (size_t)photo->width * photo->height;
   for (int k = 0; k < keep && !st; k++) {

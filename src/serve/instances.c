@@ -127,26 +127,12 @@ done:
 
 void sv_instances(const sv_engine *engine, const void *body, size_t len, const sv_params *p,
                   int max_instances, sv_result *r) {
-  char why[512];
-  ct_img *photo = NULL;
   ct_detection *dets = NULL;
   ct_image **masks = NULL;
   int count = 0;
   buf b = {0};
-  r->status = 0;
-  r->json = 1;
-  r->data = NULL;
-  r->len = 0;
-  if (!body || len == 0) {
-    sv_result_fail(r, 400, "no_image",
-                   "no image in the request: send it as the body or as form field 'file'");
-    return;
-  }
-  int rc = img_load_mem_rgb(body, len, &photo, why, sizeof why);
-  if (rc) {
-    sv_result_decode_failed(r, rc, "", why);
-    return;
-  }
+  ct_img *photo = sv_load_photo(body, len, 1, r);
+  if (!photo) return;
   ct_detect_options dopts = {.min_score = p->min_score,
                              .max_instances = p->max_instances ? p->max_instances
                                                                : max_instances,

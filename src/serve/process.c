@@ -32,24 +32,29 @@ void sv_result_engine_failed(sv_result *r, const ct_error *e) {
   }
 }
 
-void sv_process(const sv_engine *engine, const void *body, size_t len, const void *bg,
-                size_t bg_len, const sv_params *p, sv_result *r) {
+ct_img *sv_load_photo(const void *body, size_t len, int json, sv_result *r) {
   char why[512];
-  ct_img *photo = NULL, *back = NULL, *mask = NULL, *out = NULL;
+  ct_img *photo = NULL;
   r->status = 0;
-  r->json = 0;
+  r->json = json;
   r->data = NULL;
   r->len = 0;
   if (!body || len == 0) {
     sv_result_fail(r, 400, "no_image",
                    "no image in the request: send it as the body or as form field 'file'");
-    return;
+    return NULL;
   }
   int rc = img_load_mem_rgb(body, len, &photo, why, sizeof why);
-  if (rc) {
-    sv_result_decode_failed(r, rc, "", why);
-    return;
-  }
+  if (rc) sv_result_decode_failed(r, rc, "", why);
+  return photo;
+}
+
+void sv_process(const sv_engine *engine, const void *body, size_t len, const void *bg,
+                size_t bg_len, const sv_params *p, sv_result *r) {
+  char why[512];
+  ct_img *back = NULL, *mask = NULL, *out = NULL;
+  ct_img *photo = sv_load_photo(body, len, 0, r);
+  if (!photo) return;
   if (p->size == SV_SIZE_PREVIEW && (long)photo->width * photo->height > SV_PREVIEW_PIXELS) {
     ct_img *small = sv_shrink(photo, SV_PREVIEW_PIXELS);
     if (!small) {
@@ -60,6 +65,7 @@ void sv_process(const sv_engine *engine, const void *body, size_t len, const voi
     img_free(photo);
     photo = small;
   }
+  int rc;
   if (bg && bg_len && (rc = img_load_mem_rgb(bg, bg_len, &back, why, sizeof why))) {
     sv_result_decode_failed(r, rc, "bg_image_file: ", why);
     goto done;

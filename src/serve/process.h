@@ -25,6 +25,10 @@ typedef struct sv_result {
 void sv_process(const sv_engine *engine, const void *body, size_t len, const void *bg,
                 size_t bg_len, const sv_params *p, sv_result *r);
 
+/* r emptied (json: whether its answer will be JSON) and the uploaded photo decoded; NULL
+ * with r's error answer filled in when there is none or it does not decode. */
+ct_img *sv_load_photo(const void *body, size_t len, int json, sv_result *r);
+
 /* An error answer into r (status, a static code, the message). */
 void sv_result_fail(sv_result *r, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

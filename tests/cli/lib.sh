@@ -48,3 +48,12 @@ needs_model() {
     echo "SKIP: model absent: run scripts/fetch-models.sh"; exit 77
   fi
 }
+
+# needs_detector: needs_model, and skips unless the detector is there too; sets detector.
+needs_detector() {
+  needs_model
+  detector=$src/models/centernet.json
+  if [ ! -f "$detector" ]; then echo "SKIP: detector absent: run scripts/fetch-tfjs-models.sh"; exit 77; fi
+}
+
+last_band_at() { vips getpoint "$1" "$2" "$3" | awk '{ printf "%d", $NF }'; } # IMG X Y

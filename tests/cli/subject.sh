@@ -5,11 +5,8 @@
 set -u
 cutout=$1
 . "$(dirname "$0")/lib.sh"
-needs_model
-detector=$src/models/centernet.json
-if [ ! -f "$detector" ]; then echo "SKIP: detector absent: run scripts/fetch-tfjs-models.sh"; exit 77; fi
+needs_detector
 export CUTOUT_DETECTOR=$detector
-at() { vips getpoint "$1" "$2" "$3" | awk '{ printf "%d", $NF }'; } # last band at X Y
 maxdiff() { # the largest |a - b| over two 1-band images
   vips subtract "$1" "$2" "$tmp/d.v" && vips abs "$tmp/d.v" "$tmp/a.v" && vips max "$tmp/a.v" | awk '{ printf "%d", $1 }'
 }
@@ -17,12 +14,12 @@ maxdiff() { # the largest |a - b| over two 1-band images
 expect 0 "$cutout" remove "$photo" -o "$tmp/person.png" --subject person --mask -q
 expect 0 "$cutout" instances "$photo" -o "$tmp/inst" --class person --mask -q
 check "--subject person is the person's instance mask" test "$(maxdiff "$tmp/person.png" "$tmp/inst/portrait-curls-1.png")" = 0
-check "the mask holds the person" test "$(at "$tmp/person.png" 500 900)/$(at "$tmp/person.png" 1600 20)" = 255/0
+check "the mask holds the person" test "$(last_band_at "$tmp/person.png" 500 900)/$(last_band_at "$tmp/person.png" 1600 20)" = 255/0
 expect 0 "$cutout" remove "$photo" -o "$tmp/largest.png" --subject largest --mask -q
 check "--subject largest is that person" test "$(maxdiff "$tmp/person.png" "$tmp/largest.png")" = 0
 expect 0 "$cutout" remove "$photo" -o "$tmp/cut.png" --subject person
 check "it says what it found" grep -q "subject person: 1 found, 1 kept" "$tmp/stdout"
-check "RGBA, opaque on the person, clear in the corner" test "$(vipsheader -f bands "$tmp/cut.png")/$(at "$tmp/cut.png" 500 900)/$(at "$tmp/cut.png" 1600 20)" = 4/255/0
+check "RGBA, opaque on the person, clear in the corner" test "$(vipsheader -f bands "$tmp/cut.png")/$(last_band_at "$tmp/cut.png" 500 900)/$(last_band_at "$tmp/cut.png" 1600 20)" = 4/255/0
 expect 0 "$cutout" remove "$photo" -o "$tmp/dog.png" --subject dog --mask
 check "no dog: it says so" grep -q "no instance of the subject" "$tmp/stderr"
 check "no dog: an empty mask" test "$(vips max "$tmp/dog.png" | awk '{ printf "%d", $1 }')" = 0
