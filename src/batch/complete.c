@@ -6,7 +6,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include <vips/vips.h>
+#include "image/vips_api.h"
 
 #include "image/image.h"
 #include "image/image_internal.h"

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "image/image.h"
 #include "cli/remove_opts.h"
 
 static void usage(FILE *f) {
@@ -52,6 +53,8 @@ int main(int argc, char **argv) {
    * temporary file removed, instead of the signal ending the program mid-write. */
   signal(SIGXFSZ, SIG_IGN);
   const char *cmd = argv[1];
+  /* libvips' shared libraries load on a thread of their own while the command starts */
+  if (strcmp(cmd, "help") && strcmp(cmd, "--help") && strcmp(cmd, "-h")) img_preload();
   if (!strcmp(cmd, "remove") || !strcmp(cmd, "i")) return cmd_remove(argc - 1, argv + 1);
   if (!strcmp(cmd, "synth")) return cmd_synth(argc - 1, argv + 1);
   if (!strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);

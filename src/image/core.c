@@ -53,6 +53,7 @@ static void drop_log(const gchar *domain, GLogLevelFlags level, const gchar *msg
 
 int img_init(const char *argv0, char *err, size_t errlen) {
   pthread_mutex_lock(&init_lock);
+  if (init_state == 0 && img_vips_open(init_msg, sizeof init_msg) != 0) init_state = -1;
   if (init_state == 0) {
     /* libvips loads its modules (HEIF, JPEG XL, PDF, ImageMagick, OpenSlide, with some forty
      * shared libraries) at its start, from VIPSHOME's lib folder: pointed elsewhere for the

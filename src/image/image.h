@@ -31,6 +31,10 @@ enum {
 /* Starts libvips once for the process; thread-safe and idempotent (later calls return the
  * first call's result). The load/save functions call it themselves with argv0 = "cutout". */
 int img_init(const char *argv0, char *err, size_t errlen);
+/* Starts opening libvips on a thread of its own (image/vips_api.h), so that a program that
+ * calls this first pays for libvips' shared libraries while it does other work; img_init
+ * waits for it. Optional, and harmless to call twice. */
+void img_preload(void);
 /* "libvips 8.14.1" once libvips has started (img_init), else why it could not. */
 const char *img_library_version(void);
 

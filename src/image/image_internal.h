@@ -5,7 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-#include <vips/vips.h>
+#include "image/vips_api.h" /* (libvips, through the pointers img_init fills) */
 
 #include "image/image.h"
 

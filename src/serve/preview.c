@@ -2,7 +2,7 @@
 #include <math.h>
 #include <string.h>
 
-#include <vips/vips.h>
+#include "image/vips_api.h"
 
 #include "serve/process.h"
 
