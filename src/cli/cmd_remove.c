@@ -116,13 +116,14 @@ int cmd_remove(int argc, char **argv) {
    * the default network's 1024 pixels). Where that needs the photo's size, a photo that
    * cannot be read (or is over the size limits) is refused from its header before the model
    * takes its memory; where it does not (--fast, --no-tiles, --tiles, --subject), the model
-   * starts loading at once, while libvips opens (img_preload) and reads the header. Then the
-   * photo decodes while the model loads on its own thread. */
+   * starts loading at once, beside libvips' opening (img_preload) and the header's reading.
+   * Then the photo decodes while the model loads on its own thread. */
   int sized = !opts.subject && opts.tiles == CT_TILES_AUTO;
   int width = 0, height = 0;
   if (sized && ct_image_probe(in, &width, &height, &err)) goto done;
   int long_side = width > height ? width : height;
-  ct_set_one_shot(!opts.subject && (opts.tiles == 0 || (sized && long_side < CT_TILES_AUTO_MIN * 1024)));
+  ct_set_one_shot(!opts.subject &&
+                  (opts.tiles == 0 || (sized && long_side < CT_TILES_AUTO_MIN * 1024)));
   model_load ml = {.path = model_path, .err = {0}};
   int threaded = pthread_create(&ml.thread, NULL, load_model, &ml) == 0;
   if (!threaded) load_model(&ml);

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "image/image.h"
 #include "cli/remove_opts.h"
+#include "image/image.h"
 
 static void usage(FILE *f) {
   fprintf(f,
